@@ -1,0 +1,100 @@
+# sockmode - make, make test, make demo, make check, make bench, make install
+# Plain variables; override on the command line (make CC=musl-gcc).
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
+       -Wmissing-prototypes -Wpointer-arith -Wvla
+WERROR ?= -Werror
+CPPFLAGS += -D_GNU_SOURCE
+SHIM_FLAGS = -fPIC -fvisibility=hidden -fno-strict-aliasing
+LDFLAGS ?=
+SHIM_LDFLAGS = -shared -Wl,-z,defs -Wl,-z,relro -Wl,-z,now
+SHIM_LIBS = -ldl
+
+B = build
+SHIM_SRC = $(sort $(wildcard shim/*.c))
+SHIM_HDR = $(wildcard shim/*.h)
+SHIM_OBJ = $(SHIM_SRC:shim/%.c=$(B)/shim/%.o)
+UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
+TOOL_SRC = $(sort $(wildcard tests/bin/*.c))
+TOOLS = $(TOOL_SRC:tests/bin/%.c=$(B)/tests/%)
+
+# The sanitizer build: same sources, its own directory.
+SAN = -fsanitize=address,undefined -fno-omit-frame-pointer \
+      -fno-sanitize-recover=all
+
+.PHONY: all lib test unit integration asan demo check bench clean deps \
+	install uninstall
+
+all: lib
+
+lib: $(B)/libsockmode.so
+
+$(B)/shim/%.o: shim/%.c $(SHIM_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(WERROR) $(SHIM_FLAGS) -c -o $@ $<
+
+$(B)/libsockmode.so: $(SHIM_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(SHIM_LDFLAGS) -o $@ $^ $(SHIM_LIBS)
+
+# Unit tests link the shim's objects directly: no preload needed.
+$(B)/tests/unit: $(UNIT_SRC) $(SHIM_OBJ) tests/unit/unit.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(WERROR) -Ishim -o $@ \
+		$(UNIT_SRC) $(SHIM_OBJ) -lcunit -ldl -lpthread
+
+# Small C programs the integration tests run (servers, probes, attackers).
+$(B)/tests/%: tests/bin/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(WERROR) -o $@ $< -lpthread
+
+deps:
+	@sh tests/deps.sh
+
+unit: $(B)/tests/unit
+	$(B)/tests/unit
+
+integration: lib $(TOOLS)
+	bash tests/integration/run.sh "$(CURDIR)/$(B)/libsockmode.so" \
+		"$(CURDIR)/$(B)/tests"
+
+# The whole suite once more against an ASan+UBSan build of the library.
+asan:
+	$(MAKE) B=$(B)/asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" \
+		$(B)/asan/libsockmode.so $(B)/asan/tests/unit
+	ASAN_OPTIONS=detect_leaks=1 $(B)/asan/tests/unit
+	SOCKMODE_SANITIZER_RUNTIME="$$($(CC) -print-file-name=libasan.so)" \
+	ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		bash tests/integration/run.sh \
+		"$(CURDIR)/$(B)/asan/libsockmode.so" "$(CURDIR)/$(B)/tests"
+
+test: deps
+	$(MAKE) lib $(TOOLS) $(B)/tests/unit
+	$(MAKE) unit
+	$(MAKE) integration
+	$(MAKE) asan
+
+demo: lib
+	bash examples/demo.sh "$(CURDIR)/$(B)/libsockmode.so"
+
+check: test
+	@sh tests/check.sh
+
+bench: lib
+	bash bench/run.sh "$(CURDIR)/$(B)"
+
+clean:
+	rm -rf $(B)
+
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/lib
+	install -m 0644 $(B)/libsockmode.so $(DESTDIR)$(PREFIX)/lib/
+	if [ -z "$(DESTDIR)" ]; then ldconfig; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/lib/libsockmode.so
+	if [ -z "$(DESTDIR)" ]; then ldconfig; fi

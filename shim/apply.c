@@ -1,0 +1,216 @@
+/* apply.c - make the socket file this bind created exactly what the
+ * rule says, touching no other inode (SPEC 4.2-4.5). */
+#include "apply.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "keys.h"
+#include "log.h"
+#include "path.h"
+#include "prove.h"
+
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452	/* Linux >= 6.6, the common syscall table */
+#endif
+
+/* The inode this bind created, once proven, and how to reach it. */
+struct target {
+	const char *path;	/* as the program gave it, for messages */
+	const char *name;	/* last component of path */
+	int dirfd;		/* O_PATH of the directory it was proven in */
+	int fd;			/* O_PATH|O_NOFOLLOW of the socket file */
+	struct stat st;		/* fstat(fd) at proof time */
+};
+
+/* Writes "/proc/self/fd/N" into buf (at least 32 bytes). */
+static const char *proc_fd_path(int fd, char *buf)
+{
+	sm_format(buf, 32, "/proc/self/fd/%d", fd);
+	return buf;
+}
+
+/*
+ * Opens path's directory and, inside it, the socket file without following
+ * a symlink, and proves it is the inode sockfd is bound to. Returns 0 with
+ * t->dirfd, t->fd and t->st set; -1 with errno (EACCES: not our inode) and
+ * both descriptors closed.
+ */
+static int prove_target(int sockfd, const char *path, struct target *t)
+{
+	char dir[PATH_MAX];
+
+	t->path = path;
+	t->fd = -1;
+	t->name = sm_split_path(path, dir, sizeof dir);
+	if (!t->name)
+		return -1;
+	t->dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (t->dirfd < 0)
+		return -1;
+	t->fd = openat(t->dirfd, t->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (t->fd < 0 || fstat(t->fd, &t->st) < 0)
+		goto fail;
+	if (!S_ISSOCK(t->st.st_mode)) {
+		errno = EACCES;
+		goto fail;
+	}
+	if (sm_prove_bound(sockfd, &t->st) < 0)
+		goto fail;
+	return 0;
+fail: {
+	int saved = errno;
+
+	if (t->fd >= 0)
+		close(t->fd);
+	close(t->dirfd);
+	errno = saved;
+	return -1;
+}
+}
+
+/* Sets the permission bits of t's inode through its O_PATH descriptor.
+ * Returns 0, or -1 with errno. */
+static int chmod_target(const struct target *t, mode_t mode)
+{
+	char proc[32];
+
+	if (syscall(SYS_fchmodat2, t->fd, "", mode, AT_EMPTY_PATH) == 0)
+		return 0;
+	if (errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP)
+		return -1;
+	return chmod(proc_fd_path(t->fd, proc), mode);
+}
+
+/* Removes an access ACL the file inherited from a default ACL, so that
+ * the mode bits are the whole truth. Returns 0 (also when there was none
+ * or the filesystem has no ACLs), or -1 with errno. */
+static int drop_acl(const struct target *t)
+{
+	char proc[32];
+
+	if (removexattr(proc_fd_path(t->fd, proc), "system.posix_acl_access")
+	    == 0)
+		return 0;
+	return errno == ENODATA || errno == ENOTSUP ? 0 : -1;
+}
+
+/*
+ * Removes t's directory entry if it still names the proven inode, relative
+ * to the directory it was proven in (SPEC 4.5). Keeps errno.
+ */
+static void remove_target(const struct target *t)
+{
+	struct stat now;
+	int saved = errno;
+
+	if (fstatat(t->dirfd, t->name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    now.st_dev == t->st.st_dev && now.st_ino == t->st.st_ino) {
+		if (unlinkat(t->dirfd, t->name, 0) == 0)
+			sm_log(SM_LOG_INFO, "%s: removed", t->path);
+	} else {
+		sm_log(SM_LOG_ERROR, "%s: no longer our socket; left alone",
+		       t->path);
+	}
+	errno = saved;
+}
+
+/* Logs a policy failure: what step failed on which path, and why. */
+static void fail_log(const char *path, const char *step, int err, int warn)
+{
+	char ebuf[32];
+
+	sm_log(SM_LOG_ERROR, "bind %s: %s: %s%s", path, step,
+	       sm_strerror(err, ebuf, sizeof ebuf),
+	       warn ? " (on_error=warn: bind kept)" : "");
+}
+
+int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
+	     int on_error, int fd, const struct sockaddr *addr,
+	     socklen_t len, const char *path)
+{
+	int warn = on_error == SM_ON_ERROR_WARN;
+	int type, err = 0;
+	socklen_t tlen = sizeof type;
+	const char *step = NULL;
+	struct sm_born born;
+	struct target t;
+	mode_t mode;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) < 0)
+		return real_bind(fd, addr, len);	/* EBADF, ENOTSOCK */
+
+	if (sm_born_bind(real_bind, fd, addr, len, type, 0777, &born) < 0) {
+		if (!born.helper_err) {
+			errno = born.err;
+			return -1;
+		}
+		fail_log(path, "cannot start the private-umask helper",
+			 born.helper_err, warn);
+		if (!warn) {
+			errno = born.helper_err;
+			return -1;
+		}
+		if (real_bind(fd, addr, len) < 0)
+			return -1;
+	}
+
+	if (prove_target(fd, path, &t) < 0) {
+		/* Not provably ours: touch nothing, remove nothing. */
+		fail_log(path, "cannot prove the socket file is ours", errno,
+			 warn);
+		if (warn)
+			return 0;
+		errno = EACCES;
+		return -1;
+	}
+
+	if (rule->keys & (SM_HAS_MODE | SM_HAS_UMASK))
+		mode = rule->mode;
+	else if (born.old_umask >= 0)
+		mode = 0777 & ~(mode_t)born.old_umask;
+	else
+		mode = t.st.st_mode & 0777;	/* born under the process umask */
+
+	if ((rule->keys & (SM_HAS_OWNER | SM_HAS_GROUP)) &&
+	    fchownat(t.fd, "",
+		     rule->keys & SM_HAS_OWNER ? rule->uid : (uid_t)-1,
+		     rule->keys & SM_HAS_GROUP ? rule->gid : (gid_t)-1,
+		     AT_EMPTY_PATH) < 0) {
+		err = errno;
+		step = "chown";
+	}
+	if ((!step || warn) && drop_acl(&t) < 0) {
+		err = errno;
+		step = "removing the inherited ACL";
+	}
+	if ((!step || warn) && chmod_target(&t, mode) < 0) {
+		err = errno;
+		step = "chmod";
+	}
+
+	if (step) {
+		fail_log(path, step, err, warn);
+		if (!warn)
+			remove_target(&t);
+	} else {
+		sm_log(SM_LOG_INFO, "%s: mode %04o owner %u group %u", path,
+		       (unsigned)mode,
+		       (unsigned)(rule->keys & SM_HAS_OWNER ? rule->uid
+							    : t.st.st_uid),
+		       (unsigned)(rule->keys & SM_HAS_GROUP ? rule->gid
+							    : t.st.st_gid));
+	}
+	close(t.fd);
+	close(t.dirfd);
+	if (step && !warn) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}

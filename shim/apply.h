@@ -1,0 +1,27 @@
+/* apply.h - bind, prove, chown, chmod: one matching bind, race-safe. */
+#ifndef SOCKMODE_APPLY_H
+#define SOCKMODE_APPLY_H
+
+#include <sys/socket.h>
+
+#include "born.h"
+#include "rule.h"
+
+/*
+ * Binds fd to addr (an AF_UNIX address whose file path is path, as the
+ * program gave it) so that the socket file is born closed, then gives
+ * exactly the inode that this bind created rule's owner, group and mode,
+ * removing any inherited access ACL (SPEC 4.2-4.5).
+ *
+ * Returns what bind() must return. On success: 0 (errno unspecified: the
+ * caller restores it). When the real bind fails: -1 with its errno. When
+ * the policy cannot be applied: with on_error SM_ON_ERROR_FAIL, -1 with a
+ * meaningful errno and the file removed if it was proven ours; with
+ * SM_ON_ERROR_WARN, the real bind's result after doing what could be
+ * done. Logs what it did or why it failed. Allocation-free, lock-free.
+ */
+int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
+	     int on_error, int fd, const struct sockaddr *addr,
+	     socklen_t len, const char *path);
+
+#endif

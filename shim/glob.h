@@ -1,0 +1,20 @@
+/* glob.h - shell globs for socket paths, matched without allocation. */
+#ifndef SOCKMODE_GLOB_H
+#define SOCKMODE_GLOB_H
+
+/*
+ * Returns 1 when string s matches glob pattern p, else 0. The syntax is
+ * fnmatch(3) with no flags: '*' (any run of bytes, '/' included), '?'
+ * (one byte), '[...]' with ranges and '!'/'^' negation, '\' escaping the
+ * next byte. Bytes, not characters: no locale, no allocation, no recursion,
+ * async-signal-safe. p should have passed sm_glob_check().
+ */
+int sm_glob_match(const char *p, const char *s);
+
+/*
+ * Checks that pattern p is well formed. Returns NULL when it is, else a
+ * static message; *col receives the 0-based offset of the fault.
+ */
+const char *sm_glob_check(const char *p, unsigned *col);
+
+#endif

@@ -1,0 +1,123 @@
+/* hook.c - the exported bind(), the real one, and loading the policy. */
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "apply.h"
+#include "keys.h"
+#include "log.h"
+#include "path.h"
+#include "policy.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+static sm_bind_fn *sm_libc_bind;	/* the next bind: libc's, usually */
+static struct sm_policy sm_the_policy;	/* read-only once loaded */
+static volatile int sm_loaded;
+
+/* Configuration errors go to stderr, one line each, at load. */
+static void report_to_log(void *ctx, const char *msg)
+{
+	(void)ctx;
+	sm_log(SM_LOG_ERROR, "%s", msg);
+}
+
+static const char *env_lookup(const char *name)
+{
+	return getenv(name);
+}
+
+/*
+ * Finds the real bind and builds the policy, once. Runs as a constructor,
+ * before main(); also from the first bind() if another library's
+ * constructor binds before ours ran (still single-threaded then).
+ */
+__attribute__((constructor)) static void sm_load(void)
+{
+	if (sm_loaded)
+		return;
+	sm_libc_bind = (sm_bind_fn *)dlsym(RTLD_NEXT, "bind");
+	if (sm_policy_load_env(&sm_the_policy, env_lookup,
+			       getauxval(AT_SECURE) != 0, report_to_log,
+			       NULL))
+		sm_log(SM_LOG_ERROR, "invalid configuration: every bind() "
+		       "of a Unix socket path will fail with EACCES");
+	if (!sm_libc_bind)
+		sm_log(SM_LOG_ERROR, "cannot find the real bind(): %s",
+		       dlerror());
+	sm_loaded = 1;
+}
+
+/*
+ * The logic of the hook. Returns what bind() returns; errno is the real
+ * bind's, or the policy failure's, and unchanged on success (SPEC 4.5).
+ */
+static int sm_bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	const struct sockaddr_un *un = (const struct sockaddr_un *)addr;
+	const size_t off = offsetof(struct sockaddr_un, sun_path);
+	char path[sizeof un->sun_path + 1], abspath[PATH_MAX];
+	const struct sm_rule *rule;
+	int saved = errno, rc;
+
+	if (!sm_loaded) {
+		sm_load();
+		errno = saved;
+	}
+	if (!sm_libc_bind) {
+		errno = ENOSYS;
+		return -1;
+	}
+	/* Pass-through (SPEC 4.1): not AF_UNIX, unnamed, abstract, or an
+	 * address the kernel will reject anyway. */
+	if (!addr || len <= off || len > sizeof *un ||
+	    addr->sa_family != AF_UNIX || un->sun_path[0] == '\0')
+		return sm_libc_bind(fd, addr, len);
+	if (!sm_the_policy.valid) {
+		memcpy(path, un->sun_path, len - off);
+		path[len - off] = '\0';
+		sm_log(SM_LOG_ERROR, "bind %s: refused: the sockmode "
+		       "configuration is invalid", path);
+		errno = EACCES;
+		return -1;
+	}
+	if (sm_the_policy.nrules == 0)
+		return sm_libc_bind(fd, addr, len);
+
+	/* sun_path need not be NUL-terminated: copy what the kernel reads. */
+	memcpy(path, un->sun_path, len - off);
+	path[len - off] = '\0';
+	if (sm_abs_path(path, abspath, sizeof abspath) < 0) {
+		char ebuf[32];
+
+		sm_log(SM_LOG_ERROR, "bind %s: cannot make the path absolute "
+		       "to match it: %s", path,
+		       sm_strerror(errno, ebuf, sizeof ebuf));
+		if (sm_the_policy.on_error == SM_ON_ERROR_WARN) {
+			errno = saved;
+			return sm_libc_bind(fd, addr, len);
+		}
+		return -1;
+	}
+	rule = sm_policy_match(&sm_the_policy, abspath);
+	if (!rule) {
+		errno = saved;
+		return sm_libc_bind(fd, addr, len);
+	}
+	rc = sm_apply(sm_libc_bind, rule, sm_the_policy.on_error, fd, addr,
+		      len, path);
+	if (rc == 0)
+		errno = saved;
+	return rc;
+}
+
+EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	return sm_bind(fd, addr, len);
+}

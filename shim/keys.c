@@ -1,0 +1,109 @@
+/* keys.c - one table row per rule key; every front end parses with it. */
+#include "keys.h"
+
+#include <string.h>
+
+#include "ids.h"
+#include "log.h"
+
+const char *sm_parse_octal(const char *s, mode_t *out)
+{
+	unsigned long v = 0;
+	const char *p;
+
+	if (!*s)
+		return "empty value";
+	for (p = s; *p; p++) {
+		if (*p < '0' || *p > '7')
+			return "not an octal number (digits 0-7 only, e.g. 0660)";
+		v = v * 8 + (unsigned long)(*p - '0');
+		if (v > 0777)
+			return "out of range (only the permission bits 0 to 0777)";
+	}
+	*out = (mode_t)v;
+	return NULL;
+}
+
+static const char *parse_mode(const char *s, struct sm_rule *r)
+{
+	return sm_parse_octal(s, &r->mode);
+}
+
+static const char *parse_umask(const char *s, struct sm_rule *r)
+{
+	mode_t mask = 0;
+	const char *err = sm_parse_octal(s, &mask);
+
+	if (!err)
+		r->mode = 0777 & ~mask;
+	return err;
+}
+
+static const char *parse_owner(const char *s, struct sm_rule *r)
+{
+	return sm_lookup_user(s, &r->uid);
+}
+
+static const char *parse_group(const char *s, struct sm_rule *r)
+{
+	return sm_lookup_group(s, &r->gid);
+}
+
+const struct sm_key sm_keys[] = {
+	{ "mode", "SOCKMODE_MODE", SM_HAS_MODE, parse_mode },
+	{ "umask", "SOCKMODE_UMASK", SM_HAS_UMASK, parse_umask },
+	{ "owner", "SOCKMODE_OWNER", SM_HAS_OWNER, parse_owner },
+	{ "group", "SOCKMODE_GROUP", SM_HAS_GROUP, parse_group },
+};
+const size_t sm_nkeys = sizeof sm_keys / sizeof sm_keys[0];
+
+const struct sm_key *sm_key_find(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sm_nkeys; i++)
+		if (strlen(sm_keys[i].name) == len &&
+		    memcmp(sm_keys[i].name, name, len) == 0)
+			return &sm_keys[i];
+	return NULL;
+}
+
+/* Finds s in a NULL-terminated list of words; its index or -1. */
+static int word_index(const char *s, const char *const *words)
+{
+	int i;
+
+	for (i = 0; words[i]; i++)
+		if (strcmp(s, words[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *sm_parse_on_error(const char *s, int *out)
+{
+	static const char *const words[] = { "fail", "warn", NULL };
+	int i = word_index(s, words);
+
+	if (!*s)
+		return "empty value";
+	if (i < 0)
+		return "must be fail or warn";
+	*out = i == 0 ? SM_ON_ERROR_FAIL : SM_ON_ERROR_WARN;
+	return NULL;
+}
+
+const char *sm_parse_log_level(const char *s, int *out)
+{
+	static const char *const words[] = { "quiet", "error", "info",
+					     "debug", NULL };
+	static const int levels[] = { SM_LOG_QUIET, SM_LOG_ERROR, SM_LOG_INFO,
+				      SM_LOG_DEBUG };
+	int i = word_index(s, words);
+
+	if (!*s)
+		return "empty value";
+	if (i < 0)
+		return "must be quiet, error, info or debug";
+	*out = levels[i];
+	return NULL;
+}

@@ -1,0 +1,69 @@
+/* path.c - absolute paths and parent directories in stack buffers. */
+#include "path.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Removes "." components and repeated slashes from the absolute path s,
+ * in place. */
+static void tidy(char *s)
+{
+	char *r = s, *w = s;
+
+	while (*r) {
+		if (r[0] == '/' && (r[1] == '/' ||
+				    (r[1] == '.' && (r[2] == '/' || !r[2])))) {
+			r += r[1] == '/' ? 1 : 2;
+			continue;
+		}
+		*w++ = *r++;
+	}
+	if (w == s)
+		*w++ = '/';
+	*w = '\0';
+}
+
+int sm_abs_path(const char *path, char *out, size_t size)
+{
+	size_t plen = strlen(path), dlen = 0;
+
+	if (path[0] != '/') {
+		if (!getcwd(out, size))
+			return -1;
+		dlen = strlen(out);
+		if (dlen + 1 + plen + 1 > size) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		out[dlen++] = '/';
+	} else if (plen + 1 > size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(out + dlen, path, plen + 1);
+	tidy(out);
+	return 0;
+}
+
+const char *sm_split_path(const char *path, char *dir, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	size_t len;
+
+	if (!slash) {
+		if (size < 2)
+			goto too_long;
+		memcpy(dir, ".", 2);
+		return path;
+	}
+	len = slash == path ? 1 : (size_t)(slash - path);
+	if (len + 1 > size)
+		goto too_long;
+	memcpy(dir, path, len);
+	dir[len] = '\0';
+	return slash + 1;
+too_long:
+	errno = ENAMETOOLONG;
+	return NULL;
+}

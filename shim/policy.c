@@ -1,0 +1,215 @@
+/* policy.c - the rule table: environment rule, matching, ownership. */
+#include "policy.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "glob.h"
+#include "keys.h"
+#include "log.h"
+
+#define ENV_ORIGIN "environment"
+
+/* Formats one message and hands it to report. */
+static void complain(sm_report_fn *report, void *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void complain(sm_report_fn *report, void *ctx, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	sm_vformat(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	report(ctx, msg);
+}
+
+int sm_policy_add(struct sm_policy *pol, const struct sm_rule *rule,
+		  const char *glob, size_t glob_len, const char *origin)
+{
+	struct sm_rule *rules, *r;
+	char *copy = NULL, *where;
+
+	if (glob) {
+		copy = malloc(glob_len + 1);
+		if (!copy)
+			return -1;
+		memcpy(copy, glob, glob_len);
+		copy[glob_len] = '\0';
+	}
+	where = strdup(origin ? origin : "");
+	rules = realloc(pol->rules, (pol->nrules + 1) * sizeof *rules);
+	if (!where || !rules) {
+		free(copy);
+		free(where);
+		if (rules)
+			pol->rules = rules;
+		return -1;
+	}
+	pol->rules = rules;
+	r = &rules[pol->nrules++];
+	*r = *rule;
+	r->glob = copy;
+	r->origin = where;
+	return 0;
+}
+
+/*
+ * Checks the SOCKMODE_MATCH list, complaining about each bad pattern.
+ * Returns the number of errors.
+ */
+static size_t check_match(const char *list, sm_report_fn *report, void *ctx)
+{
+	const char *p = list;
+	size_t errors = 0;
+
+	if (!*list) {
+		complain(report, ctx, "SOCKMODE_MATCH=\"\": empty value");
+		return 1;
+	}
+	for (;;) {
+		size_t len = strcspn(p, ":");
+		unsigned pos = (unsigned)(p - list) + 1;
+		char glob[4096];
+		const char *err;
+		unsigned col = 0;
+
+		if (len == 0) {
+			complain(report, ctx,
+				 "SOCKMODE_MATCH=\"%s\": empty pattern at "
+				 "position %u", list, pos);
+			errors++;
+		} else if (len >= sizeof glob) {
+			complain(report, ctx,
+				 "SOCKMODE_MATCH: pattern at position %u is "
+				 "too long", pos);
+			errors++;
+		} else {
+			memcpy(glob, p, len);
+			glob[len] = '\0';
+			err = sm_glob_check(glob, &col);
+			if (!err && !strchr("/*?[", glob[0]))
+				err = "not absolute (it is matched against "
+				      "absolute paths: start it with / or *)";
+			if (err) {
+				complain(report, ctx,
+					 "SOCKMODE_MATCH=\"%s\": pattern at "
+					 "position %u: %s", list, pos + col,
+					 err);
+				errors++;
+			}
+		}
+		if (!p[len])
+			return errors;
+		p += len + 1;
+	}
+}
+
+/* Adds one rule per SOCKMODE_MATCH pattern, or one for every path. */
+static int add_env_rules(struct sm_policy *pol, const struct sm_rule *rule,
+			 const char *list)
+{
+	const char *p = list;
+
+	if (!list)
+		return sm_policy_add(pol, rule, NULL, 0, ENV_ORIGIN);
+	for (;;) {
+		size_t len = strcspn(p, ":");
+
+		if (sm_policy_add(pol, rule, p, len, ENV_ORIGIN) < 0)
+			return -1;
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
+size_t sm_policy_load_env(struct sm_policy *pol, sm_getenv_fn *get,
+			  int secure, sm_report_fn *report, void *ctx)
+{
+	struct sm_rule rule = { .origin = ENV_ORIGIN };
+	const char *v, *err, *match;
+	size_t errors = 0, i;
+
+	memset(pol, 0, sizeof *pol);
+	pol->valid = 1;
+	pol->log_level = SM_LOG_ERROR;
+	sm_log_level = SM_LOG_ERROR;
+	if (secure)
+		return 0;
+
+	if ((v = get("SOCKMODE_LOG")) != NULL) {
+		if ((err = sm_parse_log_level(v, &pol->log_level)) != NULL) {
+			complain(report, ctx, "SOCKMODE_LOG=\"%s\": %s", v, err);
+			errors++;
+		}
+		sm_log_level = pol->log_level;
+	}
+	if ((v = get("SOCKMODE_ON_ERROR")) != NULL &&
+	    (err = sm_parse_on_error(v, &pol->on_error)) != NULL) {
+		complain(report, ctx, "SOCKMODE_ON_ERROR=\"%s\": %s", v, err);
+		errors++;
+	}
+	for (i = 0; i < sm_nkeys; i++) {
+		if ((v = get(sm_keys[i].env)) == NULL)
+			continue;
+		rule.keys |= sm_keys[i].bit;
+		if ((err = sm_keys[i].parse(v, &rule)) != NULL) {
+			complain(report, ctx, "%s=\"%s\": %s", sm_keys[i].env,
+				 v, err);
+			errors++;
+		}
+	}
+	if ((rule.keys & SM_HAS_MODE) && (rule.keys & SM_HAS_UMASK)) {
+		complain(report, ctx, "SOCKMODE_MODE and SOCKMODE_UMASK are "
+			 "both set; use one");
+		errors++;
+	}
+	match = get("SOCKMODE_MATCH");
+	if (match) {
+		errors += check_match(match, report, ctx);
+		if (!rule.keys) {
+			complain(report, ctx, "SOCKMODE_MATCH is set but none "
+				 "of SOCKMODE_MODE, SOCKMODE_UMASK, "
+				 "SOCKMODE_OWNER, SOCKMODE_GROUP is");
+			errors++;
+		}
+	}
+	if (!errors && rule.keys && add_env_rules(pol, &rule, match) < 0) {
+		complain(report, ctx, "out of memory while loading the rules");
+		errors++;
+	}
+	if (errors) {
+		sm_policy_free(pol);
+		pol->valid = 0;
+	}
+	return errors;
+}
+
+const struct sm_rule *sm_policy_match(const struct sm_policy *pol,
+				      const char *abspath)
+{
+	size_t i;
+
+	for (i = 0; i < pol->nrules; i++)
+		if (!pol->rules[i].glob || sm_glob_match(pol->rules[i].glob,
+							 abspath))
+			return &pol->rules[i];
+	return NULL;
+}
+
+void sm_policy_free(struct sm_policy *pol)
+{
+	size_t i;
+
+	for (i = 0; i < pol->nrules; i++) {
+		free((char *)pol->rules[i].glob);
+		free((char *)pol->rules[i].origin);
+	}
+	free(pol->rules);
+	pol->rules = NULL;
+	pol->nrules = 0;
+	pol->valid = 1;
+}

@@ -1,0 +1,50 @@
+/* policy.h - the rule table, built once at load and only read after. */
+#ifndef SOCKMODE_POLICY_H
+#define SOCKMODE_POLICY_H
+
+#include <stddef.h>
+
+#include "rule.h"
+
+struct sm_policy {
+	struct sm_rule *rules;	/* first match wins */
+	size_t nrules;
+	int valid;		/* 0: fail every AF_UNIX path bind (SPEC 4.6) */
+	int on_error;		/* SM_ON_ERROR_* */
+	int log_level;		/* SM_LOG_* */
+};
+
+/* Receives each configuration error, already formatted, without a newline. */
+typedef void sm_report_fn(void *ctx, const char *msg);
+
+/* Looks a variable up, as getenv(3) does. */
+typedef const char *sm_getenv_fn(const char *name);
+
+/*
+ * Builds pol from the SOCKMODE_* variables that get returns. When secure
+ * is set (AT_SECURE), the environment is ignored entirely and pol has no
+ * rules. Every error goes to report (all of them, not just the first)
+ * and leaves pol->valid at 0. Sets sm_log_level from SOCKMODE_LOG.
+ * Returns the number of errors. Allocates; call at load only.
+ */
+size_t sm_policy_load_env(struct sm_policy *pol, sm_getenv_fn *get,
+			  int secure, sm_report_fn *report, void *ctx);
+
+/*
+ * Appends a copy of rule with its own copy of glob (NULL: every path) and
+ * of origin. Returns 0, or -1 when out of memory.
+ */
+int sm_policy_add(struct sm_policy *pol, const struct sm_rule *rule,
+		  const char *glob, size_t glob_len, const char *origin);
+
+/*
+ * The first rule whose glob matches the absolute path, or NULL.
+ * Allocation-free and async-signal-safe.
+ */
+const struct sm_rule *sm_policy_match(const struct sm_policy *pol,
+				      const char *abspath);
+
+/* Releases what the load allocated and leaves pol empty and valid. */
+void sm_policy_free(struct sm_policy *pol);
+
+#endif

@@ -1,0 +1,52 @@
+#!/bin/bash
+# Integration driver: runs every test_* function of tests/integration/t_*.sh
+# against real, unmodified programs under the library.
+#
+#   run.sh LIBRARY TOOLDIR [NAME-FILTER]
+#
+# Each test runs in its own mktemp directory ($T), in a subshell, with a
+# time limit. Ends with the line "N passed, N failed"; exits 1 on failure.
+set -u
+LIB=${1:?usage: run.sh LIBRARY TOOLDIR [FILTER]}
+TOOLS=${2:?usage: run.sh LIBRARY TOOLDIR [FILTER]}
+FILTER=${3:-}
+HERE=$(cd "$(dirname "$0")" && pwd)
+export LIB TOOLS HERE
+# With a sanitizer build, its runtime must be loaded first.
+PRELOAD=$LIB
+[ -n "${SOCKMODE_SANITIZER_RUNTIME:-}" ] && PRELOAD="$SOCKMODE_SANITIZER_RUNTIME $LIB"
+export PRELOAD
+
+# shellcheck source=tests/integration/lib.sh
+. "$HERE/lib.sh"
+for f in "$HERE"/t_*.sh; do
+	# shellcheck disable=SC1090 # the test files are found at run time
+	. "$f"
+done
+
+passed=0 failed=0 failures=""
+for t in $(declare -F | awk '$3 ~ /^test_/ {print $3}'); do
+	[ -n "$FILTER" ] && [[ $t != *"$FILTER"* ]] && continue
+	T=$(mktemp -d /tmp/sockmode-test.XXXXXX)
+	chmod 755 "$T"
+	log="$T.log"
+	start=$(date +%s.%N)
+	( cd "$T" && export T && umask 022 && timeout -k 5 "${TEST_TIMEOUT:-120}" \
+		bash -c ". '$HERE/lib.sh'; for f in '$HERE'/t_*.sh; do . \"\$f\"; done; set -e; $t" ) >"$log" 2>&1
+	rc=$?
+	secs=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}')
+	cleanup_dir "$T"
+	if [ $rc -eq 0 ]; then
+		passed=$((passed + 1))
+		printf 'ok    %-44s %5ss\n' "$t" "$secs"
+	else
+		failed=$((failed + 1))
+		failures="$failures $t"
+		printf 'FAIL  %-44s %5ss (rc %d)\n' "$t" "$secs" "$rc"
+		sed 's/^/      | /' "$log"
+	fi
+	rm -f "$log"
+done
+[ -n "$failures" ] && echo "failed:$failures"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
