@@ -33,6 +33,19 @@ all: lib
 
 lib: $(B)/libsockmode.so
 
+# musl-gcc searches no kernel headers; give it only the linux/ and asm/
+# ones (never glibc's) through a directory of links.
+ifneq ($(findstring musl,$(CC)),)
+KINC = $(B)/kernel-include
+CPPFLAGS += -isystem $(KINC)
+$(SHIM_OBJ): $(KINC)/linux
+$(KINC)/linux:
+	@mkdir -p $(KINC)
+	ln -sfn /usr/include/linux $(KINC)/linux
+	ln -sfn /usr/include/asm-generic $(KINC)/asm-generic
+	ln -sfn /usr/include/$$(gcc -print-multiarch)/asm $(KINC)/asm
+endif
+
 $(B)/shim/%.o: shim/%.c $(SHIM_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(WERROR) $(SHIM_FLAGS) -c -o $@ $<
