@@ -145,15 +145,15 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) < 0)
 		return real_bind(fd, addr, len);	/* EBADF, ENOTSOCK */
 
-	if (sm_born_bind(real_bind, fd, addr, len, type, 0777, &born) < 0) {
-		if (!born.helper_err) {
+	if (sm_born_bind(real_bind, fd, addr, len, type, &born) < 0) {
+		if (!born.guard_err) {
 			errno = born.err;
 			return -1;
 		}
-		fail_log(path, "cannot start the private-umask helper",
-			 born.helper_err, warn);
+		fail_log(path, "cannot create the socket file closed",
+			 born.guard_err, warn);
 		if (!warn) {
-			errno = born.helper_err;
+			errno = born.guard_err;
 			return -1;
 		}
 		if (real_bind(fd, addr, len) < 0)
@@ -170,14 +170,21 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 		return -1;
 	}
 
-	if (rule->keys & (SM_HAS_MODE | SM_HAS_UMASK))
+	if (rule->keys & (SM_HAS_MODE | SM_HAS_UMASK)) {
 		mode = rule->mode;
-	else if (born.old_umask >= 0)
-		mode = 0777 & ~(mode_t)born.old_umask;
-	else
-		mode = t.st.st_mode & 0777;	/* born under the process umask */
+	} else {	/* the mode the program's umask would have given */
+		int mask = sm_read_umask();
 
-	if ((rule->keys & (SM_HAS_OWNER | SM_HAS_GROUP)) &&
+		if (mask < 0) {
+			err = errno;
+			step = "reading the umask (is /proc mounted?)";
+			mask = 0777;
+		}
+		mode = 0777 & ~(mode_t)mask;
+	}
+
+	if ((!step || warn) &&
+	    (rule->keys & (SM_HAS_OWNER | SM_HAS_GROUP)) &&
 	    fchownat(t.fd, "",
 		     rule->keys & SM_HAS_OWNER ? rule->uid : (uid_t)-1,
 		     rule->keys & SM_HAS_GROUP ? rule->gid : (gid_t)-1,
@@ -187,7 +194,9 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 	}
 	if ((!step || warn) && drop_acl(&t) < 0) {
 		err = errno;
-		step = "removing the inherited ACL";
+		step = err == ENOENT ? "removing the inherited ACL (is /proc "
+				       "mounted?)"
+				     : "removing the inherited ACL";
 	}
 	if ((!step || warn) && chmod_target(&t, mode) < 0) {
 		err = errno;

@@ -1,13 +1,11 @@
-/* born.c - bind under a guard umask that no other thread can observe. */
+/* born.c - bind so that the socket file is born closed, umask untouched. */
 #include "born.h"
 
 #include <errno.h>
-#include <sched.h>
+#include <fcntl.h>
 #include <signal.h>
-#include <stdint.h>
+#include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 /* glibc >= 2.32 keeps this flag: true until the first thread is created.
@@ -20,89 +18,72 @@ int sm_single_threaded(void)
 	return &__libc_single_threaded && __libc_single_threaded;
 }
 
-struct helper {
-	int fd;
-	const struct sockaddr *addr;
-	socklen_t len;
-	mode_t guard;
-	int rc, err;
-	mode_t old_umask;
-};
-
-/*
- * Runs in the clone() child: its own copy of the umask, the caller's
- * memory and descriptor table, every signal blocked, the caller's thread
- * asleep until it exits. Raw system calls only: the bind syscall, not a
- * library function that might take a lock.
- */
-static int helper_main(void *arg)
+int sm_read_umask(void)
 {
-	struct helper *h = arg;
+	char buf[1024], *p;
+	ssize_t n;
+	int fd, mask = 0;
 
-	h->old_umask = umask(h->guard);
-	h->rc = (int)syscall(SYS_bind, h->fd, h->addr, h->len);
-	h->err = h->rc < 0 ? errno : 0;
-	return 0;
-}
-
-/* Binds through a clone() child that does not share the umask (no
- * CLONE_FS). Returns 0 with h filled, or -1 with errno when the child
- * could not be started. */
-static int bind_in_helper(struct helper *h)
-{
-	/* The child's stack: part of our own frame, idle while we sleep
-	 * (CLONE_VFORK). helper_main needs a few hundred bytes. */
-	char stack[4096] __attribute__((aligned(16)));
-	pid_t pid;
-	int saved = errno;
-
-	pid = clone(helper_main, stack + sizeof stack,
-		    CLONE_VM | CLONE_FILES | CLONE_VFORK, h);
-	if (pid < 0)
+	fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
-	/* No exit signal: the child is a "clone" child, reaped only with
-	 * __WCLONE, so the program's own wait()s never see it. */
-	while (waitpid(pid, NULL, __WCLONE) < 0 && errno == EINTR)
-		;
-	errno = saved;
-	return 0;
+	do
+		n = read(fd, buf, sizeof buf - 1);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	p = strstr(buf, "\nUmask:\t");
+	if (!p) {
+		errno = ENOSYS;	/* Linux < 4.7 */
+		return -1;
+	}
+	for (p += 8; *p >= '0' && *p <= '7'; p++)
+		mask = mask * 8 + (*p - '0');
+	return mask & 0777;
 }
 
-int sm_born_bind(sm_bind_fn *real_bind, int fd, const struct sockaddr *addr,
-		 socklen_t len, int type, mode_t guard, struct sm_born *out)
+/* The fallback when the socket's inode mode cannot be set: a umask swap,
+ * only where no other thread can see it. */
+static int bind_under_umask(sm_bind_fn *real_bind, int fd,
+			    const struct sockaddr *addr, socklen_t len,
+			    int type, struct sm_born *out)
 {
 	sigset_t all, old;
+	mode_t prev;
 
-	out->old_umask = -1;
-	out->helper_err = 0;
-	if (!sm_single_threaded() &&
-	    (type == SOCK_STREAM || type == SOCK_SEQPACKET)) {
+	if (!sm_single_threaded()) {
+		if (type != SOCK_STREAM && type != SOCK_SEQPACKET) {
+			out->guard_err = out->err = errno;
+			return out->rc = -1;
+		}
 		out->rc = real_bind(fd, addr, len);
 		out->err = out->rc < 0 ? errno : 0;
 		return out->rc;
 	}
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	if (sm_single_threaded()) {
-		mode_t prev = umask(guard);
-
-		out->rc = real_bind(fd, addr, len);
-		out->err = out->rc < 0 ? errno : 0;
-		umask(prev);
-		out->old_umask = (int)prev;
-	} else {
-		struct helper h = { fd, addr, len, guard, -1, 0, 0 };
-
-		if (bind_in_helper(&h) < 0) {
-			out->helper_err = errno;
-			out->rc = -1;
-			out->err = errno;
-		} else {
-			out->rc = h.rc;
-			out->err = h.err;
-			out->old_umask = (int)h.old_umask;
-		}
-	}
+	prev = umask(0777);
+	out->rc = real_bind(fd, addr, len);
+	out->err = out->rc < 0 ? errno : 0;
+	umask(prev);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return out->rc;
+}
+
+int sm_born_bind(sm_bind_fn *real_bind, int fd, const struct sockaddr *addr,
+		 socklen_t len, int type, struct sm_born *out)
+{
+	struct stat sock;
+
+	out->guard_err = 0;
+	if (fstat(fd, &sock) < 0 || fchmod(fd, 0) < 0)
+		return bind_under_umask(real_bind, fd, addr, len, type, out);
+	out->rc = real_bind(fd, addr, len);
+	out->err = out->rc < 0 ? errno : 0;
+	/* Only the socket's own inode (what fstat on the descriptor shows);
+	 * the file just created keeps its mode 0. */
+	fchmod(fd, sock.st_mode & 07777);
 	return out->rc;
 }

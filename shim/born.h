@@ -10,26 +10,32 @@ typedef int sm_bind_fn(int fd, const struct sockaddr *addr, socklen_t len);
 struct sm_born {
 	int rc;		/* the real bind's result, with err its errno */
 	int err;
-	int old_umask;	/* the process umask, or -1 when not read */
-	int helper_err;	/* nonzero: the private-umask helper could not
-			 * run (this errno) and bind was not called */
+	int guard_err;	/* nonzero: no way to bind closed (this errno);
+			 * bind was not called */
 };
 
 /*
- * Calls bind so that the new socket file gets umask guard, and no other
- * thread ever sees a changed umask:
- *  - single-threaded process: umask swapped around real_bind with every
- *    signal blocked (reads the old umask on the way);
- *  - multi-threaded, stream or seqpacket: real_bind under the process
- *    umask, untouched (nobody can connect before listen());
- *  - multi-threaded, datagram: the bind syscall runs in a clone() child
- *    that shares memory and descriptors but not the umask.
- * Fills *out; always returns out->rc. Allocation-free, lock-free.
+ * Calls real_bind so that the new socket file is born with mode 0000,
+ * without ever changing the process umask. The kernel creates the file
+ * with the socket inode's own mode masked by the umask, so the socket's
+ * inode mode is set to 0 around the bind (and then restored, invisible to
+ * the program). Should that fchmod() be refused (an LSM policy, another
+ * user's socket): in a single-threaded process the umask is swapped
+ * instead, with every signal blocked; in a multi-threaded one a stream or
+ * seqpacket socket is bound as it is (nobody can connect before listen());
+ * a datagram socket is not bound at all (guard_err set).
+ * Fills *out; returns out->rc. Allocation-free, lock-free.
  */
 int sm_born_bind(sm_bind_fn *real_bind, int fd, const struct sockaddr *addr,
-		 socklen_t len, int type, mode_t guard, struct sm_born *out);
+		 socklen_t len, int type, struct sm_born *out);
 
 /* Nonzero when the process is known to be single-threaded. */
 int sm_single_threaded(void);
+
+/*
+ * The process umask, read from /proc/self/status (Linux >= 4.7) without
+ * changing it. Returns it, or -1 with errno. Allocation-free.
+ */
+int sm_read_umask(void);
 
 #endif

@@ -36,6 +36,13 @@ static void remove_dir(void)
 	CU_ASSERT_EQUAL(system(cmd), 0);
 }
 
+static void *idle_thread(void *arg)
+{
+	(void)arg;
+	pause();
+	return NULL;
+}
+
 static socklen_t addr_of(struct sockaddr_un *a, const char *name, char *path)
 {
 	memset(a, 0, sizeof *a);
@@ -261,11 +268,109 @@ static void inherited_acl_is_removed(void)
 	remove_dir();
 }
 
-static void *idle(void *arg)
+/* A "real bind" that records what the new file looks like the instant
+ * the kernel created it, and the umask in force then. */
+static mode_t born_mode;
+static int born_umask;
+
+static int bind_and_look(int fd, const struct sockaddr *a, socklen_t len)
 {
-	(void)arg;
-	pause();
-	return NULL;
+	const struct sockaddr_un *un = (const struct sockaddr_un *)a;
+	struct stat st;
+	int rc = bind(fd, a, len);
+
+	born_mode = lstat(un->sun_path, &st) == 0 ? st.st_mode & 07777 : 01000;
+	born_umask = sm_read_umask();
+	return rc;
+}
+
+static void socket_file_is_born_closed(void)
+{
+	static const int types[] = { SOCK_STREAM, SOCK_DGRAM };
+	struct sm_rule r = { .keys = SM_HAS_MODE, .mode = 0666 };
+	struct sockaddr_un a;
+	char path[108];
+	struct stat st;
+	size_t i;
+
+	make_dir();
+	umask(0);
+	for (i = 0; i < 2; i++) {
+		int fd = socket(AF_UNIX, types[i], 0);
+
+		born_mode = 07777;
+		CU_ASSERT_EQUAL(sm_apply(bind_and_look, &r, SM_ON_ERROR_FAIL, fd,
+					 (struct sockaddr *)&a,
+					 addr_of(&a, "s", path), path), 0);
+		CU_ASSERT_EQUAL(born_mode, 0);		/* nobody could reach it */
+		CU_ASSERT_EQUAL(born_umask, 0);		/* umask never touched */
+		CU_ASSERT_EQUAL(lstat(path, &st), 0);
+		CU_ASSERT_EQUAL(st.st_mode & 07777, 0666);
+		/* The socket's own inode mode is restored: invisible. */
+		CU_ASSERT_EQUAL(fstat(fd, &st), 0);
+		CU_ASSERT_EQUAL(st.st_mode & 07777, 0777);
+		close(fd);
+		unlink(path);
+	}
+	umask(022);
+	remove_dir();
+}
+
+/* Another user's socket: fchmod() on it is refused, so the fallback
+ * runs. Single-threaded: the umask swap, with the file still born 0. */
+static int foreign_fd = -1;
+
+static int fallback_single_threaded(void)
+{
+	struct sm_rule r = { .keys = SM_HAS_MODE, .mode = 0660 };
+	struct sockaddr_un a;
+	char path[108];
+	struct stat st;
+	int rc;
+
+	umask(0);
+	born_mode = 07777;
+	rc = sm_apply(bind_and_look, &r, SM_ON_ERROR_FAIL, foreign_fd,
+		      (struct sockaddr *)&a, addr_of(&a, "st", path), path);
+	if (rc != 0 || born_mode != 0 || born_umask != 0777)
+		return 1;
+	if (sm_read_umask() != 0 || lstat(path, &st) ||
+	    (st.st_mode & 07777) != 0660)
+		return 2;
+	return 0;
+}
+
+/* Multi-threaded: a datagram socket cannot be made closed, so it is not
+ * bound at all (fail closed, the fchmod errno). */
+static int fallback_multi_threaded(void)
+{
+	struct sm_rule r = { .keys = SM_HAS_MODE, .mode = 0660 };
+	struct sockaddr_un a;
+	char path[108];
+	struct stat st;
+	pthread_t t;
+
+	sm_log_level = SM_LOG_QUIET;
+	if (pthread_create(&t, NULL, idle_thread, NULL))
+		return 3;
+	errno = 0;
+	if (sm_apply(bind, &r, SM_ON_ERROR_FAIL, foreign_fd,
+		     (struct sockaddr *)&a, addr_of(&a, "mt", path), path) != -1)
+		return 1;
+	return errno == EPERM && lstat(path, &st) < 0 ? 0 : 2;
+}
+
+static void foreign_socket_falls_back_safely(void)
+{
+	make_dir();
+	CU_ASSERT_EQUAL_FATAL(chmod(dir, 0777), 0);
+	foreign_fd = socket(AF_UNIX, SOCK_DGRAM, 0);	/* root's */
+	CU_ASSERT_EQUAL(as_user(fallback_single_threaded), 0);
+	close(foreign_fd);
+	foreign_fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	CU_ASSERT_EQUAL(as_user(fallback_multi_threaded), 0);
+	close(foreign_fd);
+	remove_dir();
 }
 
 static void multithreaded_binds_keep_the_umask(void)
@@ -278,7 +383,7 @@ static void multithreaded_binds_keep_the_umask(void)
 	size_t i;
 	int err;
 
-	CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, idle, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, idle_thread, NULL), 0);
 	CU_ASSERT_FALSE(sm_single_threaded());
 	make_dir();
 	umask(0);
@@ -310,6 +415,9 @@ void suite_apply(void)
 		{ "policy failure fails closed or warns",
 		  policy_failure_fails_closed_or_warns },
 		{ "inherited ACL is removed", inherited_acl_is_removed },
+		{ "socket file is born closed", socket_file_is_born_closed },
+		{ "foreign socket falls back safely",
+		  foreign_socket_falls_back_safely },
 		/* last: after it the process is no longer single-threaded */
 		{ "multi-threaded binds keep the umask",
 		  multithreaded_binds_keep_the_umask },
