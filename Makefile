@@ -54,9 +54,10 @@ $(B)/libsockmode.so: $(SHIM_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(SHIM_LDFLAGS) -o $@ $^ $(SHIM_LIBS)
 
 # Unit tests link the shim's objects directly: no preload needed.
-$(B)/tests/unit: $(UNIT_SRC) $(SHIM_OBJ) tests/unit/unit.h
+$(B)/tests/unit: $(UNIT_SRC) $(SHIM_OBJ) tests/unit/unit.h $(wildcard tests/conf/*)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(WERROR) -Ishim -o $@ \
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(WERROR) -Ishim \
+		-DSM_TEST_FIXTURES=\"$(CURDIR)/tests/conf\" -o $@ \
 		$(UNIT_SRC) $(SHIM_OBJ) -lcunit -ldl -lpthread
 
 # Small C programs the integration tests run (servers, probes, attackers).

@@ -29,7 +29,7 @@ round() {
 		[ -S "$sock" ] && break
 		sleep 0.05
 	done
-	printf '   %s\n' "$(ls -l "$sock" | awk '{print $1, $3, $4}') $sock"
+	printf '   %s %s\n' "$(stat -c '%A %U %G' "$sock")" "$sock"
 	printf '   nobody$ echo "hello from nobody" | nc -NU %s\n' "$sock"
 	echo "hello from nobody" | timeout 5 setpriv --reuid=65534 \
 		--regid=65534 --clear-groups nc -NU "$sock" 2>&1 | sed 's/^/   /'

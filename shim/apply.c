@@ -28,13 +28,6 @@ struct target {
 	struct stat st;		/* fstat(fd) at proof time */
 };
 
-/* Writes "/proc/self/fd/N" into buf (at least 32 bytes). */
-static const char *proc_fd_path(int fd, char *buf)
-{
-	sm_format(buf, 32, "/proc/self/fd/%d", fd);
-	return buf;
-}
-
 /*
  * Opens path's directory and, inside it, the socket file without following
  * a symlink, and proves it is the inode sockfd is bound to. Returns 0 with
@@ -43,7 +36,7 @@ static const char *proc_fd_path(int fd, char *buf)
  */
 static int prove_target(int sockfd, const char *path, struct target *t)
 {
-	char dir[PATH_MAX];
+	char dir[SM_SUN_PATH_SIZE];
 
 	t->path = path;
 	t->fd = -1;
@@ -78,13 +71,13 @@ fail: {
  * Returns 0, or -1 with errno. */
 static int chmod_target(const struct target *t, mode_t mode)
 {
-	char proc[32];
+	char proc[SM_PROC_FD_PATH_SIZE];
 
 	if (syscall(SYS_fchmodat2, t->fd, "", mode, AT_EMPTY_PATH) == 0)
 		return 0;
 	if (errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP)
 		return -1;
-	return chmod(proc_fd_path(t->fd, proc), mode);
+	return chmod(sm_proc_fd_path(t->fd, proc), mode);
 }
 
 /* Removes an access ACL the file inherited from a default ACL, so that
@@ -92,9 +85,9 @@ static int chmod_target(const struct target *t, mode_t mode)
  * or the filesystem has no ACLs), or -1 with errno. */
 static int drop_acl(const struct target *t)
 {
-	char proc[32];
+	char proc[SM_PROC_FD_PATH_SIZE];
 
-	if (removexattr(proc_fd_path(t->fd, proc), "system.posix_acl_access")
+	if (removexattr(sm_proc_fd_path(t->fd, proc), "system.posix_acl_access")
 	    == 0)
 		return 0;
 	return errno == ENODATA || errno == ENOTSUP ? 0 : -1;

@@ -17,6 +17,10 @@
 
 #define EXPORT __attribute__((visibility("default")))
 
+#ifndef SM_DEFAULT_CONFIG
+#define SM_DEFAULT_CONFIG "/etc/sockmode.conf"
+#endif
+
 static sm_bind_fn *sm_libc_bind;	/* the next bind: libc's, usually */
 static struct sm_policy sm_the_policy;	/* read-only once loaded */
 static volatile int sm_loaded;
@@ -43,9 +47,9 @@ __attribute__((constructor)) static void sm_load(void)
 	if (sm_loaded)
 		return;
 	sm_libc_bind = (sm_bind_fn *)dlsym(RTLD_NEXT, "bind");
-	if (sm_policy_load_env(&sm_the_policy, env_lookup,
-			       getauxval(AT_SECURE) != 0, report_to_log,
-			       NULL))
+	if (sm_policy_load(&sm_the_policy, env_lookup,
+			   getauxval(AT_SECURE) != 0, SM_DEFAULT_CONFIG,
+			   report_to_log, NULL))
 		sm_log(SM_LOG_ERROR, "invalid configuration: every bind() "
 		       "of a Unix socket path will fail with EACCES");
 	if (!sm_libc_bind)
@@ -62,7 +66,7 @@ static int sm_bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
 	const struct sockaddr_un *un = (const struct sockaddr_un *)addr;
 	const size_t off = offsetof(struct sockaddr_un, sun_path);
-	char path[sizeof un->sun_path + 1], abspath[PATH_MAX];
+	char path[SM_SUN_PATH_SIZE], abspath[PATH_MAX];
 	const struct sm_rule *rule;
 	int saved = errno, rc;
 
@@ -106,6 +110,9 @@ static int sm_bind(int fd, const struct sockaddr *addr, socklen_t len)
 		return -1;
 	}
 	rule = sm_policy_match(&sm_the_policy, abspath);
+	/* SPEC 3.3: then with the directory's symlinks resolved. */
+	if (!rule && sm_resolve_dir(path, abspath, sizeof abspath) == 0)
+		rule = sm_policy_match(&sm_the_policy, abspath);
 	if (!rule) {
 		errno = saved;
 		return sm_libc_bind(fd, addr, len);

@@ -24,11 +24,12 @@ static void put(struct out *o, char c)
 		o->full = 1;
 }
 
-static void put_str(struct out *o, const char *s)
+/* Writes at most max bytes of s, control bytes as \xNN. */
+static void put_str(struct out *o, const char *s, size_t max)
 {
 	static const char hex[] = "0123456789abcdef";
 
-	for (; *s; s++) {
+	for (; *s && max; s++, max--) {
 		unsigned char c = (unsigned char)*s;
 
 		if (c < 0x20 || c == 0x7f) {
@@ -69,6 +70,7 @@ size_t sm_vformat(char *buf, size_t size, const char *fmt, va_list ap)
 	for (; *fmt; fmt++) {
 		char pad = ' ';
 		int width = 0;
+		size_t prec = (size_t)-1;
 
 		if (*fmt != '%') {
 			put(&o, *fmt);
@@ -79,11 +81,17 @@ size_t sm_vformat(char *buf, size_t size, const char *fmt, va_list ap)
 			pad = *fmt++;
 		while (*fmt >= '0' && *fmt <= '9')
 			width = width * 10 + (*fmt++ - '0');
+		if (fmt[0] == '.' && fmt[1] == '*') {
+			int p = va_arg(ap, int);
+
+			prec = p < 0 ? (size_t)-1 : (size_t)p;
+			fmt += 2;
+		}
 		switch (*fmt) {
 		case 's': {
 			const char *s = va_arg(ap, const char *);
 
-			put_str(&o, s ? s : "(null)");
+			put_str(&o, s ? s : "(null)", prec);
 			break;
 		}
 		case 'c':

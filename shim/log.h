@@ -13,8 +13,8 @@ extern int sm_log_level;
 /*
  * Formats like snprintf into buf (always NUL-terminated, truncated with
  * "..." when it does not fit) and returns the length written. Understands
- * only %s %c %d %u %o %x %% with an optional '0' flag and width; %s writes
- * control bytes as \xNN. Allocation-free, lock-free, async-signal-safe.
+ * only %s %c %d %u %o %x %% with an optional '0' flag and width, and
+ * %.*s; %s writes control bytes as \xNN. Allocation-free, lock-free, async-signal-safe.
  */
 size_t sm_vformat(char *buf, size_t size, const char *fmt, va_list ap);
 size_t sm_format(char *buf, size_t size, const char *fmt, ...)

@@ -1,7 +1,11 @@
 /* path.c - absolute paths and parent directories in stack buffers. */
 #include "path.h"
 
+#include "log.h"
+
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -66,4 +70,42 @@ const char *sm_split_path(const char *path, char *dir, size_t size)
 too_long:
 	errno = ENAMETOOLONG;
 	return NULL;
+}
+
+const char *sm_proc_fd_path(int fd, char *buf)
+{
+	sm_format(buf, SM_PROC_FD_PATH_SIZE, "/proc/self/fd/%d", fd);
+	return buf;
+}
+
+int sm_resolve_dir(const char *path, char *out, size_t size)
+{
+	char dir[SM_SUN_PATH_SIZE], proc[SM_PROC_FD_PATH_SIZE];
+	const char *name = sm_split_path(path, dir, sizeof dir);
+	size_t nlen, dlen;
+	ssize_t n;
+	int fd, saved;
+
+	if (!name)
+		return -1;
+	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = readlink(sm_proc_fd_path(fd, proc), out, size);
+	saved = errno;
+	close(fd);
+	if (n < 0) {
+		errno = saved;
+		return -1;
+	}
+	dlen = (size_t)n;
+	nlen = strlen(name);
+	if (dlen + 1 + nlen + 1 > size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (dlen > 1 || out[0] != '/')
+		out[dlen++] = '/';
+	memcpy(out + dlen, name, nlen + 1);
+	return 0;
 }

@@ -3,6 +3,11 @@
 #define SOCKMODE_PATH_H
 
 #include <stddef.h>
+#include <sys/un.h>
+
+/* A bind path with its NUL: what sun_path can hold, plus one. The
+ * directory of such a path fits too; the hook's stack stays small. */
+#define SM_SUN_PATH_SIZE (sizeof(((struct sockaddr_un *)0)->sun_path) + 1)
 
 /*
  * Writes the absolute form of path into out (size bytes): path itself
@@ -20,5 +25,18 @@ int sm_abs_path(const char *path, char *out, size_t size);
  * directory does not fit.
  */
 const char *sm_split_path(const char *path, char *dir, size_t size);
+
+/* Writes "/proc/self/fd/N" into buf (SM_PROC_FD_PATH_SIZE bytes) and
+ * returns buf: a path to the inode open as fd, even an O_PATH one. */
+#define SM_PROC_FD_PATH_SIZE 32
+const char *sm_proc_fd_path(int fd, char *buf);
+
+/*
+ * Writes into out (size bytes) the path of path's file with the symlinks
+ * of its directory resolved: the kernel's name for the directory (opened
+ * O_PATH, read back through /proc/self/fd), '/', the last component.
+ * Returns 0, or -1 with errno. One descriptor, closed before returning.
+ */
+int sm_resolve_dir(const char *path, char *out, size_t size);
 
 #endif

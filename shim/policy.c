@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf.h"
 #include "glob.h"
 #include "keys.h"
 #include "log.h"
@@ -56,6 +57,18 @@ int sm_policy_add(struct sm_policy *pol, const struct sm_rule *rule,
 	return 0;
 }
 
+const char *sm_policy_check_glob(const char *glob, unsigned *col)
+{
+	const char *err = sm_glob_check(glob, col);
+
+	if (!err && !strchr("/*?[", glob[0])) {
+		*col = 0;
+		err = "pattern is not absolute (it is matched against "
+		      "absolute paths: start it with / or *)";
+	}
+	return err;
+}
+
 /*
  * Checks the SOCKMODE_MATCH list, complaining about each bad pattern.
  * Returns the number of errors.
@@ -89,10 +102,7 @@ static size_t check_match(const char *list, sm_report_fn *report, void *ctx)
 		} else {
 			memcpy(glob, p, len);
 			glob[len] = '\0';
-			err = sm_glob_check(glob, &col);
-			if (!err && !strchr("/*?[", glob[0]))
-				err = "not absolute (it is matched against "
-				      "absolute paths: start it with / or *)";
+			err = sm_policy_check_glob(glob, &col);
 			if (err) {
 				complain(report, ctx,
 					 "SOCKMODE_MATCH=\"%s\": pattern at "
@@ -126,19 +136,13 @@ static int add_env_rules(struct sm_policy *pol, const struct sm_rule *rule,
 	}
 }
 
-size_t sm_policy_load_env(struct sm_policy *pol, sm_getenv_fn *get,
-			  int secure, sm_report_fn *report, void *ctx)
+/* The environment's part of sm_policy_load(). Returns the error count. */
+static size_t load_env(struct sm_policy *pol, sm_getenv_fn *get,
+		       sm_report_fn *report, void *ctx)
 {
 	struct sm_rule rule = { .origin = ENV_ORIGIN };
 	const char *v, *err, *match;
 	size_t errors = 0, i;
-
-	memset(pol, 0, sizeof *pol);
-	pol->valid = 1;
-	pol->log_level = SM_LOG_ERROR;
-	sm_log_level = SM_LOG_ERROR;
-	if (secure)
-		return 0;
 
 	if ((v = get("SOCKMODE_LOG")) != NULL) {
 		if ((err = sm_parse_log_level(v, &pol->log_level)) != NULL) {
@@ -180,6 +184,30 @@ size_t sm_policy_load_env(struct sm_policy *pol, sm_getenv_fn *get,
 	if (!errors && rule.keys && add_env_rules(pol, &rule, match) < 0) {
 		complain(report, ctx, "out of memory while loading the rules");
 		errors++;
+	}
+	return errors;
+}
+
+size_t sm_policy_load(struct sm_policy *pol, sm_getenv_fn *get, int secure,
+		      const char *default_conf, sm_report_fn *report,
+		      void *ctx)
+{
+	const char *conf = secure ? NULL : get("SOCKMODE_CONFIG");
+	size_t errors = 0;
+
+	memset(pol, 0, sizeof *pol);
+	pol->valid = 1;
+	pol->log_level = SM_LOG_ERROR;
+	sm_log_level = SM_LOG_ERROR;
+	if (!secure)
+		errors += load_env(pol, get, report, ctx);
+	if (conf && !*conf) {
+		complain(report, ctx, "SOCKMODE_CONFIG=\"\": empty value");
+		errors++;
+	} else if (conf) {
+		errors += sm_conf_load(pol, conf, 1, report, ctx);
+	} else if (default_conf) {
+		errors += sm_conf_load(pol, default_conf, 0, report, ctx);
 	}
 	if (errors) {
 		sm_policy_free(pol);

@@ -21,14 +21,25 @@ typedef void sm_report_fn(void *ctx, const char *msg);
 typedef const char *sm_getenv_fn(const char *name);
 
 /*
- * Builds pol from the SOCKMODE_* variables that get returns. When secure
- * is set (AT_SECURE), the environment is ignored entirely and pol has no
- * rules. Every error goes to report (all of them, not just the first)
- * and leaves pol->valid at 0. Sets sm_log_level from SOCKMODE_LOG.
- * Returns the number of errors. Allocates; call at load only.
+ * Builds pol: first the rule of the SOCKMODE_* variables that get
+ * returns, then the rules of the file SOCKMODE_CONFIG names (which must
+ * exist) or else of default_conf when it exists (NULL: none). When secure
+ * is set (AT_SECURE), the environment is ignored entirely: only
+ * default_conf is read. Every error goes to report (all of them, not
+ * just the first) and leaves pol invalid and empty. Sets sm_log_level
+ * from SOCKMODE_LOG. Returns the number of errors. Allocates; call at
+ * load only.
  */
-size_t sm_policy_load_env(struct sm_policy *pol, sm_getenv_fn *get,
-			  int secure, sm_report_fn *report, void *ctx);
+size_t sm_policy_load(struct sm_policy *pol, sm_getenv_fn *get, int secure,
+		      const char *default_conf, sm_report_fn *report,
+		      void *ctx);
+
+/*
+ * Checks that glob is usable as a rule's pattern: well formed and able to
+ * match an absolute path. Returns NULL, or a static message with *col the
+ * 0-based offset of the fault.
+ */
+const char *sm_policy_check_glob(const char *glob, unsigned *col);
 
 /*
  * Appends a copy of rule with its own copy of glob (NULL: every path) and

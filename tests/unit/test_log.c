@@ -15,6 +15,8 @@ static void formats_the_supported_conversions(void)
 	CU_ASSERT_STRING_EQUAL(buf, "0 -2147483648");
 	sm_format(buf, sizeof buf, "[%5u]", 42u);
 	CU_ASSERT_STRING_EQUAL(buf, "[   42]");
+	sm_format(buf, sizeof buf, "<%.*s|%.*s>", 3, "abcdef", -1, "xy");
+	CU_ASSERT_STRING_EQUAL(buf, "<abc|xy>");
 }
 
 static void escapes_control_bytes(void)

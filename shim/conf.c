@@ -1,0 +1,268 @@
+/* conf.c - the rules file: one rule a line, every error FILE:LINE:COL. */
+#include "conf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "keys.h"
+#include "log.h"
+
+#define CONF_MAX_SIZE (16u << 20)	/* a rules file, not a database */
+#define CONF_MAX_LINE 4096
+
+struct parser {
+	struct sm_policy *pol;
+	const char *name;
+	unsigned line;
+	size_t errors;
+	sm_report_fn *report;
+	void *ctx;
+};
+
+/* A word of a line: where it starts, how long, its 1-based column. */
+struct word {
+	const char *s;
+	size_t len;
+	unsigned col;
+};
+
+/* Reports "NAME:LINE:COL: message" and counts it. */
+static void error_at(struct parser *ps, unsigned col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void error_at(struct parser *ps, unsigned col, const char *fmt, ...)
+{
+	char msg[512], full[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	sm_vformat(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	sm_format(full, sizeof full, "%s:%u:%u: %s", ps->name, ps->line, col,
+		  msg);
+	ps->report(ps->ctx, full);
+	ps->errors++;
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/*
+ * Splits line (len bytes) into at most max words; a word starting with
+ * '#' ends the line; a backslash keeps the next byte in the word. Returns
+ * the number of words.
+ */
+static size_t split_words(const char *line, size_t len, struct word *w,
+			  size_t max)
+{
+	size_t i = 0, n = 0;
+
+	while (n < max) {
+		size_t start;
+
+		while (i < len && is_blank(line[i]))
+			i++;
+		if (i == len || line[i] == '#')
+			break;
+		start = i;
+		while (i < len && !is_blank(line[i]))
+			i += line[i] == '\\' && i + 1 < len ? 2 : 1;
+		w[n].s = line + start;
+		w[n].len = i - start;
+		w[n].col = (unsigned)start + 1;
+		n++;
+	}
+	return n;
+}
+
+/* Parses one key=value word into rule; *seen collects the keys. */
+static void parse_key(struct parser *ps, const struct word *w,
+		      struct sm_rule *rule, unsigned *seen)
+{
+	const char *eq = memchr(w->s, '=', w->len);
+	const struct sm_key *key;
+	char value[CONF_MAX_LINE + 1];
+	const char *err;
+	size_t klen;
+
+	if (!eq) {
+		error_at(ps, w->col, "expected key=value, got '%.*s'",
+			 (int)w->len, w->s);
+		return;
+	}
+	klen = (size_t)(eq - w->s);
+	key = sm_key_find(w->s, klen);
+	if (!key) {
+		error_at(ps, w->col, "unknown key '%.*s' (keys: mode, umask, "
+			 "owner, group)", (int)klen, w->s);
+		return;
+	}
+	if (*seen & key->bit) {
+		error_at(ps, w->col, "duplicate key '%s'", key->name);
+		return;
+	}
+	*seen |= key->bit;
+	memcpy(value, eq + 1, w->len - klen - 1);
+	value[w->len - klen - 1] = '\0';
+	err = key->parse(value, rule);
+	if (err)
+		error_at(ps, w->col + (unsigned)klen + 1, "%s=%s: %s",
+			 key->name, value, err);
+	else if ((*seen & SM_HAS_MODE) && (*seen & SM_HAS_UMASK))
+		error_at(ps, w->col, "mode and umask both given; use one");
+}
+
+/* Parses one line (without its newline) into a rule. */
+static void parse_line(struct parser *ps, const char *line, size_t len)
+{
+	struct word w[64];
+	struct sm_rule rule = { 0 };
+	char glob[PATH_MAX], origin[PATH_MAX + 16];
+	size_t n = split_words(line, len, w, 64), i, before = ps->errors;
+	const char *nul = memchr(line, '\0', len);
+	const char *err;
+	unsigned seen = 0, col = 0;
+
+	if (nul) {
+		error_at(ps, (unsigned)(nul - line) + 1, "NUL byte in line");
+		return;
+	}
+	if (n == 0)
+		return;
+	if (n == 64 && split_words(line, len, w, 65) > 64) {
+		error_at(ps, w[63].col, "too many words (at most 63 keys)");
+		return;
+	}
+	if (w[0].len >= sizeof glob) {
+		error_at(ps, w[0].col, "pattern too long");
+		return;
+	}
+	memcpy(glob, w[0].s, w[0].len);
+	glob[w[0].len] = '\0';
+	err = sm_policy_check_glob(glob, &col);
+	if (err)
+		error_at(ps, w[0].col + col, "%s", err);
+	if (n == 1)
+		error_at(ps, w[0].col, "no keys after the pattern (keys: mode, "
+			 "umask, owner, group)");
+	for (i = 1; i < n; i++)
+		parse_key(ps, &w[i], &rule, &seen);
+	if (ps->errors != before)
+		return;
+	rule.keys = seen;
+	sm_format(origin, sizeof origin, "%s:%u", ps->name, ps->line);
+	if (sm_policy_add(ps->pol, &rule, glob, w[0].len, origin) < 0)
+		error_at(ps, 1, "out of memory");
+}
+
+size_t sm_conf_parse(struct sm_policy *pol, const char *name,
+		     const char *text, size_t len, sm_report_fn *report,
+		     void *ctx)
+{
+	struct parser ps = { pol, name, 0, 0, report, ctx };
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		ps.line++;
+		if (n > CONF_MAX_LINE)
+			error_at(&ps, CONF_MAX_LINE + 1, "line too long (more "
+				 "than %u bytes)", CONF_MAX_LINE);
+		else
+			parse_line(&ps, p, n);
+		p += n + 1;
+	}
+	return ps.errors;
+}
+
+/* Reports "NAME: message" and returns 1 (one error). */
+static size_t file_error(sm_report_fn *report, void *ctx, const char *name,
+			 const char *what, int err)
+{
+	char msg[768], ebuf[32];
+
+	if (err)
+		sm_format(msg, sizeof msg, "%s: %s: %s", name, what,
+			  sm_strerror(err, ebuf, sizeof ebuf));
+	else
+		sm_format(msg, sizeof msg, "%s: %s", name, what);
+	report(ctx, msg);
+	return 1;
+}
+
+/* The trust rule of SPEC 3.2 for a process running as root. Returns NULL
+ * when the file may be used, else why not. */
+static const char *untrusted(const struct stat *st)
+{
+	if (geteuid() != 0)
+		return NULL;
+	if (st->st_uid != 0 && st->st_uid != getuid())
+		return "refused: not owned by root (a rules file read by "
+		       "root must be)";
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return "refused: writable by group or others (chmod go-w it)";
+	return NULL;
+}
+
+size_t sm_conf_load(struct sm_policy *pol, const char *path, int must_exist,
+		    sm_report_fn *report, void *ctx)
+{
+	struct stat st;
+	const char *why;
+	char *text;
+	size_t got = 0, errors;
+	int fd, err = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return !must_exist && errno == ENOENT
+			       ? 0
+			       : file_error(report, ctx, path, "cannot open",
+					    errno);
+	if (fstat(fd, &st) < 0)
+		why = "cannot stat", err = errno;
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if (st.st_size > (off_t)CONF_MAX_SIZE)
+		why = "too large (more than 16 MiB)";
+	else
+		why = untrusted(&st);
+	if (why) {
+		close(fd);
+		return file_error(report, ctx, path, why, err);
+	}
+	text = malloc((size_t)st.st_size + 1);
+	if (!text) {
+		close(fd);
+		return file_error(report, ctx, path, "out of memory", 0);
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, text + got, (size_t)st.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = n < 0 ? errno : 0;
+			free(text);
+			close(fd);
+			return file_error(report, ctx, path, n < 0
+					  ? "cannot read" : "changed while read",
+					  err);
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	errors = sm_conf_parse(pol, path, text, got, report, ctx);
+	free(text);
+	return errors;
+}
