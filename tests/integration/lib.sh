@@ -5,7 +5,7 @@
 # tests/bin programs, $HERE the test scripts.
 
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-PY=/usr/bin/python3
+export PY=/usr/bin/python3
 
 # fail MESSAGE: ends the test with a message.
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -79,4 +79,87 @@ cleanup_dir() {
 		[ -e "$p" ] && kill -9 "$(cat "$p")" 2>/dev/null
 	done
 	rm -rf "$1"
+}
+
+# as_uid UID GID CMD...: runs CMD as UID:GID with no supplementary groups.
+as_uid() {
+	local uid=$1 gid=$2
+	shift 2
+	setpriv --reuid="$uid" --regid="$gid" --clear-groups "$@"
+}
+
+# wait_until WHAT SECONDS CMD...: polls CMD (every 50 ms) until it
+# succeeds; fails the test with WHAT after SECONDS.
+wait_until() {
+	local what=$1 secs=$2 i
+	shift 2
+	for ((i = 0; i < secs * 20; i++)); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	fail "waited ${secs}s in vain for: $what"
+}
+
+# wait_listening PATH [NAME]: waits until PATH is a socket file and a
+# listening Unix stream socket bound to NAME (default PATH, as the program
+# spelled it: a relative name for a relative bind) is in /proc/net/unix.
+# listen() follows bind(), so the library has finished with the file.
+wait_listening() {
+	local name=${2:-$1}
+	wait_for_socket "$1"
+	# Flags 00010000 is __SO_ACCEPTCON: listening.
+	# shellcheck disable=SC2016 # awk's $4 and $8
+	wait_until "a listening socket bound to $name" 5 \
+		awk -v p="$name" '$4 == "00010000" && $8 == p { f = 1 }
+			END { exit !f }' /proc/net/unix
+}
+
+# The Unix-socket client of uclient, in Python (runs under setpriv).
+UCLIENT_PY='
+import errno, socket, sys
+kind, path, msg = sys.argv[1], sys.argv[2], sys.argv[3].encode()
+s = socket.socket(socket.AF_UNIX,
+                  socket.SOCK_DGRAM if kind == "dgram" else socket.SOCK_STREAM)
+s.settimeout(5)
+try:
+    if kind == "dgram":
+        s.bind("")          # autobind: an (abstract) address to answer to
+        s.sendto(msg, path)
+        print("sent")
+        sys.exit(0)
+    s.connect(path)
+    s.sendall(msg)
+    s.shutdown(socket.SHUT_WR)
+    data = b""
+    while True:
+        d = s.recv(4096)
+        if not d:
+            break
+        data += d
+    sys.stdout.write(data.decode())
+except OSError as e:
+    print("ERR " + errno.errorcode.get(e.errno, str(e.errno)))
+    sys.exit(1)
+'
+
+# uclient UID GID stream|dgram PATH MESSAGE: as UID:GID, connects to (or
+# sends a datagram to) the Unix socket PATH and sends MESSAGE. stream:
+# prints the whole reply; dgram: prints "sent". On an error prints
+# "ERR ENAME" (e.g. ERR EACCES) and returns 1. No LD_PRELOAD here.
+uclient() {
+	as_uid "$1" "$2" env -u LD_PRELOAD "$PY" -c "$UCLIENT_PY" "$3" "$4" "$5"
+}
+
+# start_shim NAME VAR=VALUE... -- CMD...: like `start_bg NAME shim ...`,
+# but $T/NAME.pid is CMD's own pid (start_bg of the shim *function* records
+# the pid of a subshell, so stop_bg would leave the server running).
+start_shim() {
+	local name=$1 vars=()
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do vars+=("$1"); shift; done
+	shift
+	start_bg "$name" env -u SOCKMODE_MODE -u SOCKMODE_UMASK \
+		-u SOCKMODE_OWNER -u SOCKMODE_GROUP -u SOCKMODE_MATCH \
+		-u SOCKMODE_ON_ERROR -u SOCKMODE_LOG -u SOCKMODE_CONFIG \
+		LD_PRELOAD="$PRELOAD" "${vars[@]}" "$@"
 }

@@ -17,6 +17,13 @@ PRELOAD=$LIB
 [ -n "${SOCKMODE_SANITIZER_RUNTIME:-}" ] && PRELOAD="$SOCKMODE_SANITIZER_RUNTIME $LIB"
 export PRELOAD
 
+# The default rules file would be read by every program under test.
+if [ -e /etc/sockmode.conf ]; then
+	echo "run.sh: /etc/sockmode.conf exists and would change every test;" \
+		"move it aside to run them" >&2
+	exit 1
+fi
+
 # shellcheck source=tests/integration/lib.sh
 . "$HERE/lib.sh"
 for f in "$HERE"/t_*.sh; do
