@@ -27,7 +27,7 @@ SAN = -fsanitize=address,undefined -fno-omit-frame-pointer \
       -fno-sanitize-recover=all
 
 .PHONY: all lib test unit integration asan demo check bench clean deps \
-	install uninstall
+	install uninstall fuzz
 
 all: lib
 
@@ -100,6 +100,21 @@ check: test
 
 bench: lib
 	bash bench/run.sh "$(CURDIR)/$(B)"
+
+# libFuzzer on the rules-file parser, FUZZ_SECONDS (default 60) long.
+# A crash leaves crash-* in $(B)/fuzz: add it to tests/fuzz/corpus.
+FUZZ_SECONDS ?= 60
+FUZZ_SRC = $(filter-out shim/hook.c,$(SHIM_SRC))
+$(B)/fuzz/conf_fuzz: tests/fuzz/conf_fuzz.c $(FUZZ_SRC) $(SHIM_HDR)
+	@mkdir -p $(@D)
+	clang $(CPPFLAGS) -g -O1 -Ishim -fsanitize=fuzzer,address,undefined \
+		-o $@ tests/fuzz/conf_fuzz.c $(FUZZ_SRC)
+
+fuzz: $(B)/fuzz/conf_fuzz
+	sh tests/deps.sh clang libclang-rt-14-dev
+	mkdir -p $(B)/fuzz/corpus
+	cd $(B)/fuzz && ./conf_fuzz -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=8192 corpus $(CURDIR)/tests/fuzz/corpus
 
 clean:
 	rm -rf $(B)

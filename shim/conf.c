@@ -15,6 +15,7 @@
 
 #define CONF_MAX_SIZE (16u << 20)	/* a rules file, not a database */
 #define CONF_MAX_LINE 4096
+#define MAX_WORDS 64		/* a pattern and its keys, with room to spare */
 
 struct parser {
 	struct sm_policy *pol;
@@ -123,10 +124,11 @@ static void parse_key(struct parser *ps, const struct word *w,
 /* Parses one line (without its newline) into a rule. */
 static void parse_line(struct parser *ps, const char *line, size_t len)
 {
-	struct word w[64];
+	struct word w[MAX_WORDS + 1];
 	struct sm_rule rule = { 0 };
 	char glob[PATH_MAX], origin[PATH_MAX + 16];
-	size_t n = split_words(line, len, w, 64), i, before = ps->errors;
+	size_t n = split_words(line, len, w, MAX_WORDS + 1), i;
+	size_t before = ps->errors;
 	const char *nul = memchr(line, '\0', len);
 	const char *err;
 	unsigned seen = 0, col = 0;
@@ -137,8 +139,9 @@ static void parse_line(struct parser *ps, const char *line, size_t len)
 	}
 	if (n == 0)
 		return;
-	if (n == 64 && split_words(line, len, w, 65) > 64) {
-		error_at(ps, w[63].col, "too many words (at most 63 keys)");
+	if (n > MAX_WORDS) {
+		error_at(ps, w[MAX_WORDS].col, "too many words (a pattern and "
+			 "at most %u keys)", MAX_WORDS - 1);
 		return;
 	}
 	if (w[0].len >= sizeof glob) {

@@ -29,7 +29,7 @@ static void put_str(struct out *o, const char *s, size_t max)
 {
 	static const char hex[] = "0123456789abcdef";
 
-	for (; *s && max; s++, max--) {
+	for (; max && *s; s++, max--) {
 		unsigned char c = (unsigned char)*s;
 
 		if (c < 0x20 || c == 0x7f) {

@@ -119,6 +119,8 @@ static const struct {
 	{ "bad-empty-value.conf", 1,
 	  "bad-empty-value.conf:1:13: mode=: empty value\n" },
 	{ "bad-nul.conf", 1, "bad-nul.conf:2:10: NUL byte in line\n" },
+	{ "bad-too-many-words.conf", 1, "bad-too-many-words.conf:1:634: too "
+	  "many words (a pattern and at most 63 keys)\n" },
 	{ "bad-many.conf", 4,
 	  "bad-many.conf:3:1: no keys after the pattern (keys: mode, umask, "
 	  "owner, group)\n"

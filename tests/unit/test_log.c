@@ -1,4 +1,5 @@
 /* test_log.c - the async-signal-safe formatter. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
@@ -17,6 +18,15 @@ static void formats_the_supported_conversions(void)
 	CU_ASSERT_STRING_EQUAL(buf, "[   42]");
 	sm_format(buf, sizeof buf, "<%.*s|%.*s>", 3, "abcdef", -1, "xy");
 	CU_ASSERT_STRING_EQUAL(buf, "<abc|xy>");
+	{	/* %.*s reads no byte past the precision (found by make fuzz) */
+		char *two = malloc(2);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(two);
+		memcpy(two, "ab", 2);
+		sm_format(buf, sizeof buf, "%.*s", 2, two);
+		CU_ASSERT_STRING_EQUAL(buf, "ab");
+		free(two);
+	}
 }
 
 static void escapes_control_bytes(void)
