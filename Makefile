@@ -26,12 +26,14 @@ TOOLS = $(TOOL_SRC:tests/bin/%.c=$(B)/tests/%)
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer \
       -fno-sanitize-recover=all
 
-.PHONY: all lib test unit integration asan demo check bench clean deps \
+.PHONY: all lib cli test unit integration asan demo check bench clean deps \
 	install uninstall fuzz
 
-all: lib
+all: lib cli
 
 lib: $(B)/libsockmode.so
+
+cli: $(B)/sockmode
 
 # musl-gcc searches no kernel headers; give it only the linux/ and asm/
 # ones (never glibc's) through a directory of links.
@@ -52,6 +54,14 @@ $(B)/shim/%.o: shim/%.c $(SHIM_HDR)
 
 $(B)/libsockmode.so: $(SHIM_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(SHIM_LDFLAGS) -o $@ $^ $(SHIM_LIBS)
+
+# The command links the shim's parsing objects: same keys, same parser.
+CLI_SRC = $(sort $(wildcard cli/*.c))
+CLI_SHIM_OBJ = $(filter-out $(B)/shim/hook.o,$(SHIM_OBJ))
+$(B)/sockmode: $(CLI_SRC) cli/cli.h $(CLI_SHIM_OBJ)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(WERROR) -Ishim \
+		-DSOCKMODE_LIBDIR=\"$(PREFIX)/lib\" $(LDFLAGS) -o $@ \
+		$(CLI_SRC) $(CLI_SHIM_OBJ)
 
 # Unit tests link the shim's objects directly: no preload needed.
 $(B)/tests/unit: $(UNIT_SRC) $(SHIM_OBJ) tests/unit/unit.h $(wildcard tests/conf/*)
@@ -87,7 +97,7 @@ asan:
 		"$(CURDIR)/$(B)/asan/libsockmode.so" "$(CURDIR)/$(B)/tests"
 
 test: deps
-	$(MAKE) lib $(TOOLS) $(B)/tests/unit
+	$(MAKE) lib cli $(TOOLS) $(B)/tests/unit
 	$(MAKE) unit
 	$(MAKE) integration
 	$(MAKE) asan
@@ -119,11 +129,28 @@ fuzz: $(B)/fuzz/conf_fuzz
 clean:
 	rm -rf $(B)
 
-install: lib
-	install -d $(DESTDIR)$(PREFIX)/lib
+# PREFIX and DESTDIR as usual; ldconfig only for a real install, so that
+# LD_PRELOAD=libsockmode.so works by name.
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man5 \
+		$(DESTDIR)$(PREFIX)/share/man/man7 \
+		$(DESTDIR)$(PREFIX)/share/doc/sockmode
 	install -m 0644 $(B)/libsockmode.so $(DESTDIR)$(PREFIX)/lib/
+	install -m 0755 $(B)/sockmode $(DESTDIR)$(PREFIX)/bin/
+	for m in $(wildcard man/*.[157]); do \
+		install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/; \
+	done
+	install -m 0644 sockmode.conf.example README.md \
+		$(DESTDIR)$(PREFIX)/share/doc/sockmode/
 	if [ -z "$(DESTDIR)" ]; then ldconfig; fi
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/lib/libsockmode.so
+	rm -f $(DESTDIR)$(PREFIX)/lib/libsockmode.so \
+		$(DESTDIR)$(PREFIX)/bin/sockmode
+	for m in $(notdir $(wildcard man/*.[157])); do \
+		rm -f $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$$m; \
+	done
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/sockmode
 	if [ -z "$(DESTDIR)" ]; then ldconfig; fi

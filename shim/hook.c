@@ -17,9 +17,6 @@
 
 #define EXPORT __attribute__((visibility("default")))
 
-#ifndef SM_DEFAULT_CONFIG
-#define SM_DEFAULT_CONFIG "/etc/sockmode.conf"
-#endif
 
 static sm_bind_fn *sm_libc_bind;	/* the next bind: libc's, usually */
 static struct sm_policy sm_the_policy;	/* read-only once loaded */

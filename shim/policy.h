@@ -14,6 +14,11 @@ struct sm_policy {
 	int log_level;		/* SM_LOG_* */
 };
 
+/* The rules file read when SOCKMODE_CONFIG is not set, if it exists. */
+#ifndef SM_DEFAULT_CONFIG
+#define SM_DEFAULT_CONFIG "/etc/sockmode.conf"
+#endif
+
 /* Receives each configuration error, already formatted, without a newline. */
 typedef void sm_report_fn(void *ctx, const char *msg);
 

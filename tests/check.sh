@@ -24,9 +24,9 @@ src=$(ls shim/*.c cli/*.c 2>/dev/null)
 scripts=$(git ls-files '*.sh' .ci/run 2>/dev/null)
 # shellcheck disable=SC2086 # word lists on purpose
 step cppcheck cppcheck -q --error-exitcode=1 --inline-suppr \
-	--enable=warning,performance,portability -D_GNU_SOURCE $src
+	--enable=warning,performance,portability -D_GNU_SOURCE -Ishim $src
 # shellcheck disable=SC2086
-step clang-tidy clang-tidy --quiet $src -- -D_GNU_SOURCE
+step clang-tidy clang-tidy --quiet $src -- -D_GNU_SOURCE -Ishim
 # shellcheck disable=SC2086
 step shellcheck shellcheck -x $scripts
 step valgrind valgrind -q --error-exitcode=1 --leak-check=full \

@@ -1,0 +1,117 @@
+/* report.c - sockmode --check and --explain: the rule table in words. */
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "keys.h"
+#include "log.h"
+#include "path.h"
+
+/* "www-data (33)", or "33" for an id without a name, into buf. */
+static const char *user_name(uid_t uid, char *buf, size_t size)
+{
+	const struct passwd *pw = getpwuid(uid);
+
+	if (pw)
+		snprintf(buf, size, "%s (%u)", pw->pw_name, (unsigned)uid);
+	else
+		snprintf(buf, size, "%u", (unsigned)uid);
+	return buf;
+}
+
+static const char *group_name(gid_t gid, char *buf, size_t size)
+{
+	const struct group *gr = getgrgid(gid);
+
+	if (gr)
+		snprintf(buf, size, "%s (%u)", gr->gr_name, (unsigned)gid);
+	else
+		snprintf(buf, size, "%u", (unsigned)gid);
+	return buf;
+}
+
+/* What rule r does, in one line: "mode 0660, owner -, group www-data (33)". */
+static void describe(const struct sm_rule *r, char *buf, size_t size)
+{
+	char mode[64], owner[96], group[96];
+
+	if (r->keys & SM_HAS_MODE)
+		snprintf(mode, sizeof mode, "mode %04o", (unsigned)r->mode);
+	else if (r->keys & SM_HAS_UMASK)
+		snprintf(mode, sizeof mode, "mode %04o (umask %04o)",
+			 (unsigned)r->mode, (unsigned)(0777 & ~r->mode));
+	else
+		snprintf(mode, sizeof mode, "mode from the program's umask");
+	if (r->keys & SM_HAS_OWNER)
+		user_name(r->uid, owner, sizeof owner);
+	else
+		snprintf(owner, sizeof owner, "unchanged");
+	if (r->keys & SM_HAS_GROUP)
+		group_name(r->gid, group, sizeof group);
+	else
+		snprintf(group, sizeof group, "unchanged");
+	snprintf(buf, size, "%s, owner %s, group %s", mode, owner, group);
+}
+
+static const char *on_error_word(int on_error)
+{
+	return on_error == SM_ON_ERROR_WARN ? "warn" : "fail";
+}
+
+int cli_print_rules(const struct sm_policy *pol)
+{
+	static const char *const levels[] = { "quiet", "error", "info", "debug" };
+	char what[320];
+	size_t i;
+
+	printf("configuration valid: %zu rule%s, on_error=%s, log=%s\n",
+	       pol->nrules, pol->nrules == 1 ? "" : "s",
+	       on_error_word(pol->on_error), levels[pol->log_level]);
+	for (i = 0; i < pol->nrules; i++) {
+		const struct sm_rule *r = &pol->rules[i];
+
+		describe(r, what, sizeof what);
+		printf("%3zu  %-28s %s  [%s]\n", i + 1, r->glob ? r->glob : "*",
+		       what, r->origin);
+	}
+	if (pol->nrules == 0)
+		printf("no rules: every bind() is passed through unchanged\n");
+	return 0;
+}
+
+int cli_explain(const struct sm_policy *pol, const char *path)
+{
+	char abs[PATH_MAX], what[320];
+	const struct sm_rule *r;
+	const char *via = "";
+
+	if (strlen(path) >= SM_SUN_PATH_SIZE) {
+		fprintf(stderr, "sockmode: --explain %s: longer than sun_path "
+			"(%zu bytes): no program can bind it\n", path,
+			SM_SUN_PATH_SIZE - 1);
+		return 100;
+	}
+	if (!*path || sm_abs_path(path, abs, sizeof abs) < 0) {
+		fprintf(stderr, "sockmode: --explain %s: not a usable path\n",
+			path);
+		return 100;
+	}
+	r = sm_policy_match(pol, abs);
+	if (!r && sm_resolve_dir(path, abs, sizeof abs) == 0) {
+		r = sm_policy_match(pol, abs);
+		via = " (through its resolved directory)";
+	}
+	if (!r) {
+		printf("%s: no rule matches; bind() is passed through "
+		       "unchanged\n", path);
+		return 0;
+	}
+	describe(r, what, sizeof what);
+	printf("%s: rule %zu%s, pattern %s [%s]\n  %s; on_error=%s\n", path,
+	       (size_t)(r - pol->rules) + 1, via, r->glob ? r->glob : "*",
+	       r->origin, what, on_error_word(pol->on_error));
+	return 0;
+}

@@ -1,0 +1,233 @@
+/* sockmode.c - the wrapper: validate, set SOCKMODE_*, preload, exec.
+ *
+ * Exit codes (skarnet style): 100 wrong usage or invalid configuration,
+ * 111 a system call failed, 126 the command cannot be executed, 127 it
+ * was not found; otherwise the command's own (we exec, never fork).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "keys.h"
+#include "log.h"
+#include "policy.h"
+
+#ifndef SOCKMODE_VERSION
+#define SOCKMODE_VERSION "0.1"
+#endif
+
+static const char usage[] =
+	"usage: sockmode [-m MODE | -u UMASK] [-o OWNER] [-g GROUP] [-p GLOB]...\n"
+	"                [-c FILE] [--on-error fail|warn] [-v] [--] COMMAND [ARG]...\n"
+	"       sockmode --check [-c FILE]\n"
+	"       sockmode --explain PATH [-c FILE]\n"
+	"       sockmode --version | --help\n";
+
+static const char help[] =
+	"Runs COMMAND with libsockmode.so preloaded, so that the Unix socket\n"
+	"files it binds get the mode, owner and group asked for here or in the\n"
+	"rules file (see sockmode(1), sockmode.conf(5)).\n"
+	"\n"
+	"  -m MODE            octal permission bits (0660)\n"
+	"  -u UMASK           instead of -m: mode = 0777 & ~UMASK\n"
+	"  -o OWNER           user name or uid\n"
+	"  -g GROUP           group name or gid\n"
+	"  -p GLOB            act only on paths matching GLOB (repeatable)\n"
+	"  -c FILE            rules file (default /etc/sockmode.conf if present)\n"
+	"  --on-error WHAT    fail (default): a bind whose policy cannot be\n"
+	"                     applied fails; warn: it is logged and kept\n"
+	"  -v                 log what is done (-vv: more)\n"
+	"  --check            validate the configuration, print the rules\n"
+	"  --explain PATH     say which rule PATH gets, and what it does\n"
+	"\n"
+	"Exit: 100 usage or configuration error, 111 system error, 126 COMMAND\n"
+	"not executable, 127 COMMAND not found, else COMMAND's own status.\n";
+
+enum { OPT_ON_ERROR = 256, OPT_CHECK, OPT_EXPLAIN, OPT_VERSION, OPT_HELP };
+
+/* What the options ask for. */
+struct options {
+	const char *rule[8];	/* values of the sm_keys, by index */
+	char *match;		/* the -p globs joined with ':' */
+	const char *config, *on_error, *explain;
+	int verbose, check, any_rule;
+};
+
+/* Messages go to stderr as "sockmode: ...", one line each. */
+static void report_stderr(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "sockmode: %s\n", msg);
+}
+
+/* The options seen as the variables the library will read: options
+ * first; the rule variables of the environment are replaced as a whole
+ * when any rule option is given. */
+static const struct options *cli_opts;
+
+static const char *cli_getenv(const char *name)
+{
+	const struct options *o = cli_opts;
+	size_t i;
+
+	for (i = 0; i < sm_nkeys; i++)
+		if (strcmp(name, sm_keys[i].env) == 0)
+			return o->any_rule ? o->rule[i] : getenv(name);
+	if (strcmp(name, "SOCKMODE_MATCH") == 0)
+		return o->any_rule ? o->match : getenv(name);
+	if (strcmp(name, "SOCKMODE_CONFIG") == 0 && o->config)
+		return o->config;
+	if (strcmp(name, "SOCKMODE_ON_ERROR") == 0 && o->on_error)
+		return o->on_error;
+	if (strcmp(name, "SOCKMODE_LOG") == 0 && o->verbose)
+		return o->verbose > 1 ? "debug" : "info";
+	return getenv(name);
+}
+
+/* Appends glob to the ':'-separated list *list. Returns 0, or -1 when
+ * the glob cannot be written in SOCKMODE_MATCH. */
+static int add_glob(char **list, const char *glob)
+{
+	size_t old = *list ? strlen(*list) : 0, len = strlen(glob);
+	char *p;
+
+	if (strchr(glob, ':') || !*glob)
+		return -1;
+	p = realloc(*list, old + len + 2);
+	if (!p) {
+		perror("sockmode");
+		exit(111);
+	}
+	if (old)
+		p[old++] = ':';
+	memcpy(p + old, glob, len + 1);
+	*list = p;
+	return 0;
+}
+
+/* Checks one rule option with the library's own parser. Returns 0 or 1. */
+static int check_value(char flag, size_t key, const char *value)
+{
+	struct sm_rule scratch = { 0 };
+	const char *err = sm_keys[key].parse(value, &scratch);
+
+	if (!err)
+		return 0;
+	fprintf(stderr, "sockmode: -%c %s: %s\n", flag, value, err);
+	return 1;
+}
+
+/* The index in sm_keys of the key that option flag sets. */
+static size_t key_of(int flag)
+{
+	const char *name = flag == 'm' ? "mode" : flag == 'u' ? "umask"
+			 : flag == 'o' ? "owner" : "group";
+
+	return (size_t)(sm_key_find(name, strlen(name)) - sm_keys);
+}
+
+/* Parses argv into o; returns the index of COMMAND. Exits 100 on errors. */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longs[] = {
+		{ "on-error", required_argument, NULL, OPT_ON_ERROR },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "explain", required_argument, NULL, OPT_EXPLAIN },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, bad = 0;
+
+	while ((c = getopt_long(argc, argv, "+m:u:o:g:p:c:v", longs, NULL)) != -1) {
+		switch (c) {
+		case 'm': case 'u': case 'o': case 'g': {
+			size_t key = key_of(c);
+
+			if (o->rule[key]) {
+				fprintf(stderr, "sockmode: -%c given twice\n", c);
+				bad = 1;
+			}
+			o->rule[key] = optarg;
+			o->any_rule = 1;
+			bad |= check_value((char)c, key, optarg);
+			break;
+		}
+		case 'p':
+			if (add_glob(&o->match, optarg) < 0) {
+				fprintf(stderr, "sockmode: -p %s: a pattern cannot "
+					"be empty or contain ':'\n", optarg);
+				bad = 1;
+			}
+			o->any_rule = 1;
+			break;
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case OPT_ON_ERROR:
+			o->on_error = optarg;
+			break;
+		case OPT_CHECK:
+			o->check = 1;
+			break;
+		case OPT_EXPLAIN:
+			o->explain = optarg;
+			break;
+		case OPT_VERSION:
+			printf("sockmode %s\n", SOCKMODE_VERSION);
+			exit(0);
+		case OPT_HELP:
+			printf("%s\n%s", usage, help);
+			exit(0);
+		default:
+			fputs(usage, stderr);
+			exit(100);
+		}
+	}
+	if (o->rule[0] && o->rule[1]) {
+		fputs("sockmode: -m and -u both given; use one\n", stderr);
+		bad = 1;
+	}
+	if (o->match && !o->rule[0] && !o->rule[1] && !o->rule[2] &&
+	    !o->rule[3]) {
+		fputs("sockmode: -p needs -m, -u, -o or -g\n", stderr);
+		bad = 1;
+	}
+	if (!o->check && !o->explain && optind >= argc) {
+		fputs(usage, stderr);
+		bad = 1;
+	}
+	if (bad)
+		exit(100);
+	return optind;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { { NULL }, NULL, NULL, NULL, NULL, 0, 0, 0 };
+	struct sm_policy pol;
+	int cmd;
+
+	cmd = parse_options(argc, argv, &o);
+	cli_opts = &o;
+	/* The library's own loader, on what the library will see. */
+	if (sm_policy_load(&pol, cli_getenv, 0, SM_DEFAULT_CONFIG,
+			   report_stderr, NULL)) {
+		fputs("sockmode: invalid configuration; nothing run\n", stderr);
+		return 100;
+	}
+	if (o.check)
+		return cli_print_rules(&pol);
+	if (o.explain)
+		return cli_explain(&pol, o.explain);
+	cli_set_environment(cli_getenv);
+	return cli_exec(argv + cmd);
+}
