@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
@@ -15,6 +17,9 @@
 #include "path.h"
 #include "prove.h"
 
+#ifndef SIOCUNIXFILE	/* <linux/un.h>, which clashes with <sys/un.h> */
+#define SIOCUNIXFILE (SIOCPROTOPRIVATE + 0)	/* Linux >= 4.19 */
+#endif
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452	/* Linux >= 6.6, the common syscall table */
 #endif
@@ -23,37 +28,43 @@
 struct target {
 	const char *path;	/* as the program gave it, for messages */
 	const char *name;	/* last component of path */
-	int dirfd;		/* O_PATH of the directory it was proven in */
-	int fd;			/* O_PATH|O_NOFOLLOW of the socket file */
+	char dir[SM_SUN_PATH_SIZE];	/* the rest of path */
+	int dirfd;		/* O_PATH of dir, or -1 until needed */
+	int fd;			/* O_PATH of the socket file itself */
 	struct stat st;		/* fstat(fd) at proof time */
 };
 
 /*
- * Opens path's directory and, inside it, the socket file without following
- * a symlink, and proves it is the inode sockfd is bound to. Returns 0 with
- * t->dirfd, t->fd and t->st set; -1 with errno (EACCES: not our inode) and
- * both descriptors closed.
+ * Gets an O_PATH descriptor of exactly the inode sockfd is bound to. With
+ * CAP_NET_ADMIN (a root daemon) the kernel hands it over (SIOCUNIXFILE):
+ * no path is looked up at all. Without, the file is opened by name inside
+ * its directory without following a symlink and proven with sock_diag.
+ * Returns 0 with t->fd and t->st set; -1 with errno (EACCES: the name is
+ * not our inode), no descriptor left open.
  */
-static int prove_target(int sockfd, const char *path, struct target *t)
+static int prove_target(int sockfd, ino_t sock_ino, const char *path,
+			struct target *t)
 {
-	char dir[SM_SUN_PATH_SIZE];
-
 	t->path = path;
-	t->fd = -1;
-	t->name = sm_split_path(path, dir, sizeof dir);
+	t->dirfd = -1;
+	t->name = sm_split_path(path, t->dir, sizeof t->dir);
 	if (!t->name)
 		return -1;
-	t->dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (t->dirfd < 0)
-		return -1;
-	t->fd = openat(t->dirfd, t->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	t->fd = ioctl(sockfd, SIOCUNIXFILE);
+	if (t->fd < 0) {
+		t->dirfd = open(t->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (t->dirfd < 0)
+			return -1;
+		t->fd = openat(t->dirfd, t->name,
+			       O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	}
 	if (t->fd < 0 || fstat(t->fd, &t->st) < 0)
 		goto fail;
 	if (!S_ISSOCK(t->st.st_mode)) {
 		errno = EACCES;
 		goto fail;
 	}
-	if (sm_prove_bound(sockfd, &t->st) < 0)
+	if (t->dirfd >= 0 && sm_prove_bound(sock_ino, &t->st) < 0)
 		goto fail;
 	return 0;
 fail: {
@@ -61,7 +72,8 @@ fail: {
 
 	if (t->fd >= 0)
 		close(t->fd);
-	close(t->dirfd);
+	if (t->dirfd >= 0)
+		close(t->dirfd);
 	errno = saved;
 	return -1;
 }
@@ -94,15 +106,20 @@ static int drop_acl(const struct target *t)
 }
 
 /*
- * Removes t's directory entry if it still names the proven inode, relative
- * to the directory it was proven in (SPEC 4.5). Keeps errno.
+ * Removes t's directory entry if it still names the proven inode, by
+ * unlinkat() relative to its directory (the one the proof used, when it
+ * used one), after checking the entry is that inode (SPEC 4.5). Keeps
+ * errno.
  */
-static void remove_target(const struct target *t)
+static void remove_target(struct target *t)
 {
 	struct stat now;
 	int saved = errno;
 
-	if (fstatat(t->dirfd, t->name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+	if (t->dirfd < 0)
+		t->dirfd = open(t->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (t->dirfd >= 0 &&
+	    fstatat(t->dirfd, t->name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    now.st_dev == t->st.st_dev && now.st_ino == t->st.st_ino) {
 		if (unlinkat(t->dirfd, t->name, 0) == 0)
 			sm_log(SM_LOG_INFO, "%s: removed", t->path);
@@ -128,17 +145,13 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 	     socklen_t len, const char *path)
 {
 	int warn = on_error == SM_ON_ERROR_WARN;
-	int type, err = 0;
-	socklen_t tlen = sizeof type;
+	int err = 0;
 	const char *step = NULL;
 	struct sm_born born;
 	struct target t;
 	mode_t mode;
 
-	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) < 0)
-		return real_bind(fd, addr, len);	/* EBADF, ENOTSOCK */
-
-	if (sm_born_bind(real_bind, fd, addr, len, type, &born) < 0) {
+	if (sm_born_bind(real_bind, fd, addr, len, &born) < 0) {
 		if (!born.guard_err) {
 			errno = born.err;
 			return -1;
@@ -153,7 +166,7 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 			return -1;
 	}
 
-	if (prove_target(fd, path, &t) < 0) {
+	if (prove_target(fd, born.sock_ino, path, &t) < 0) {
 		/* Not provably ours: touch nothing, remove nothing. */
 		fail_log(path, "cannot prove the socket file is ours", errno,
 			 warn);
@@ -209,7 +222,8 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 							    : t.st.st_gid));
 	}
 	close(t.fd);
-	close(t.dirfd);
+	if (t.dirfd >= 0)
+		close(t.dirfd);
 	if (step && !warn) {
 		errno = err;
 		return -1;

@@ -44,18 +44,22 @@ int sm_read_umask(void)
 	return mask & 0777;
 }
 
-/* The fallback when the socket's inode mode cannot be set: a umask swap,
- * only where no other thread can see it. */
+/* The fallback when the socket's inode mode cannot be set (fchmod
+ * failed with refused): a umask swap, only where no other thread can see
+ * it, or no guard where none is needed. */
 static int bind_under_umask(sm_bind_fn *real_bind, int fd,
 			    const struct sockaddr *addr, socklen_t len,
-			    int type, struct sm_born *out)
+			    int refused, struct sm_born *out)
 {
 	sigset_t all, old;
 	mode_t prev;
+	int type = 0;
+	socklen_t tlen = sizeof type;
 
 	if (!sm_single_threaded()) {
-		if (type != SOCK_STREAM && type != SOCK_SEQPACKET) {
-			out->guard_err = out->err = errno;
+		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) < 0 ||
+		    (type != SOCK_STREAM && type != SOCK_SEQPACKET)) {
+			out->guard_err = out->err = refused;
 			return out->rc = -1;
 		}
 		out->rc = real_bind(fd, addr, len);
@@ -73,13 +77,22 @@ static int bind_under_umask(sm_bind_fn *real_bind, int fd,
 }
 
 int sm_born_bind(sm_bind_fn *real_bind, int fd, const struct sockaddr *addr,
-		 socklen_t len, int type, struct sm_born *out)
+		 socklen_t len, struct sm_born *out)
 {
 	struct stat sock;
 
 	out->guard_err = 0;
-	if (fstat(fd, &sock) < 0 || fchmod(fd, 0) < 0)
-		return bind_under_umask(real_bind, fd, addr, len, type, out);
+	out->sock_ino = 0;
+	if (fstat(fd, &sock) < 0 || !S_ISSOCK(sock.st_mode)) {
+		/* EBADF, ENOTSOCK: the real bind says so; never fchmod a
+		 * file that is not a socket. */
+		out->rc = real_bind(fd, addr, len);
+		out->err = out->rc < 0 ? errno : 0;
+		return out->rc;
+	}
+	out->sock_ino = sock.st_ino;
+	if (fchmod(fd, 0) < 0)
+		return bind_under_umask(real_bind, fd, addr, len, errno, out);
 	out->rc = real_bind(fd, addr, len);
 	out->err = out->rc < 0 ? errno : 0;
 	/* Only the socket's own inode (what fstat on the descriptor shows);

@@ -12,6 +12,7 @@ struct sm_born {
 	int err;
 	int guard_err;	/* nonzero: no way to bind closed (this errno);
 			 * bind was not called */
+	ino_t sock_ino;	/* the socket's own inode number (sockfs) */
 };
 
 /*
@@ -23,11 +24,12 @@ struct sm_born {
  * user's socket): in a single-threaded process the umask is swapped
  * instead, with every signal blocked; in a multi-threaded one a stream or
  * seqpacket socket is bound as it is (nobody can connect before listen());
- * a datagram socket is not bound at all (guard_err set).
+ * a datagram socket is not bound at all (guard_err set). A descriptor
+ * that is not a socket goes to real_bind untouched (ENOTSOCK, EBADF).
  * Fills *out; returns out->rc. Allocation-free, lock-free.
  */
 int sm_born_bind(sm_bind_fn *real_bind, int fd, const struct sockaddr *addr,
-		 socklen_t len, int type, struct sm_born *out);
+		 socklen_t len, struct sm_born *out);
 
 /* Nonzero when the process is known to be single-threaded. */
 int sm_single_threaded(void);

@@ -30,30 +30,37 @@ static void complain(sm_report_fn *report, void *ctx, const char *fmt, ...)
 int sm_policy_add(struct sm_policy *pol, const struct sm_rule *rule,
 		  const char *glob, size_t glob_len, const char *origin)
 {
-	struct sm_rule *rules, *r;
-	char *copy = NULL, *where;
+	struct sm_rule *r;
+	char *mem = NULL;
 
-	if (glob) {
-		copy = malloc(glob_len + 1);
-		if (!copy)
+	if (pol->nrules == pol->cap) {
+		size_t cap = pol->cap ? pol->cap * 2 : 8;
+		int was_small = pol->rules == pol->small;
+		struct sm_rule *rules = realloc(was_small ? NULL : pol->rules,
+						cap * sizeof *rules);
+
+		if (!rules)
 			return -1;
-		memcpy(copy, glob, glob_len);
-		copy[glob_len] = '\0';
+		if (was_small)
+			memcpy(rules, pol->small, pol->nrules * sizeof *rules);
+		pol->rules = rules;
+		pol->cap = cap;
 	}
-	where = strdup(origin ? origin : "");
-	rules = realloc(pol->rules, (pol->nrules + 1) * sizeof *rules);
-	if (!where || !rules) {
-		free(copy);
-		free(where);
-		if (rules)
-			pol->rules = rules;
-		return -1;
+	if (glob) {	/* one allocation: the glob, then the origin */
+		size_t olen = strlen(origin);
+
+		mem = malloc(glob_len + 1 + olen + 1);
+		if (!mem)
+			return -1;
+		memcpy(mem, glob, glob_len);
+		mem[glob_len] = '\0';
+		memcpy(mem + glob_len + 1, origin, olen + 1);
 	}
-	pol->rules = rules;
-	r = &rules[pol->nrules++];
+	r = &pol->rules[pol->nrules++];
 	*r = *rule;
-	r->glob = copy;
-	r->origin = where;
+	r->glob = mem;
+	r->origin = mem ? mem + glob_len + 1 : origin;
+	r->storage = mem;
 	return 0;
 }
 
@@ -196,6 +203,8 @@ size_t sm_policy_load(struct sm_policy *pol, sm_getenv_fn *get, int secure,
 	size_t errors = 0;
 
 	memset(pol, 0, sizeof *pol);
+	pol->rules = pol->small;
+	pol->cap = sizeof pol->small / sizeof pol->small[0];
 	pol->valid = 1;
 	pol->log_level = SM_LOG_ERROR;
 	sm_log_level = SM_LOG_ERROR;
@@ -232,12 +241,12 @@ void sm_policy_free(struct sm_policy *pol)
 {
 	size_t i;
 
-	for (i = 0; i < pol->nrules; i++) {
-		free((char *)pol->rules[i].glob);
-		free((char *)pol->rules[i].origin);
-	}
-	free(pol->rules);
-	pol->rules = NULL;
+	for (i = 0; i < pol->nrules; i++)
+		free(pol->rules[i].storage);
+	if (pol->rules != pol->small)
+		free(pol->rules);
+	pol->rules = pol->small;
+	pol->cap = sizeof pol->small / sizeof pol->small[0];
 	pol->nrules = 0;
 	pol->valid = 1;
 }

@@ -7,8 +7,10 @@
 #include "rule.h"
 
 struct sm_policy {
-	struct sm_rule *rules;	/* first match wins */
-	size_t nrules;
+	struct sm_rule *rules;	/* first match wins: small, or the heap */
+	size_t nrules, cap;
+	struct sm_rule small[2];	/* the environment's rule needs no malloc
+					 * (a policy must not be copied) */
 	int valid;		/* 0: fail every AF_UNIX path bind (SPEC 4.6) */
 	int on_error;		/* SM_ON_ERROR_* */
 	int log_level;		/* SM_LOG_* */
@@ -47,8 +49,9 @@ size_t sm_policy_load(struct sm_policy *pol, sm_getenv_fn *get, int secure,
 const char *sm_policy_check_glob(const char *glob, unsigned *col);
 
 /*
- * Appends a copy of rule with its own copy of glob (NULL: every path) and
- * of origin. Returns 0, or -1 when out of memory.
+ * Appends a copy of rule with its own copy of glob and origin. Without a
+ * glob (NULL: every path), origin is not copied: it must outlive pol (a
+ * string literal). Returns 0, or -1 when out of memory.
  */
 int sm_policy_add(struct sm_policy *pol, const struct sm_rule *rule,
 		  const char *glob, size_t glob_len, const char *origin);

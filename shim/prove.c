@@ -81,18 +81,15 @@ static int ask(int nl, unsigned ino, struct unix_diag_vfs *vfs)
 	return -1;
 }
 
-int sm_prove_bound(int sockfd, const struct stat *st)
+int sm_prove_bound(ino_t sock_ino, const struct stat *st)
 {
 	struct unix_diag_vfs vfs;
-	struct stat sock;
 	int nl, rc, saved;
 
-	if (fstat(sockfd, &sock) < 0)
-		return -1;
 	nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	if (nl < 0)
 		return -1;
-	rc = ask(nl, (unsigned)sock.st_ino, &vfs);
+	rc = ask(nl, (unsigned)sock_ino, &vfs);
 	saved = errno;
 	close(nl);
 	errno = saved;

@@ -6,13 +6,14 @@
 
 /*
  * Asks the kernel (NETLINK_SOCK_DIAG, UNIX_DIAG_VFS) which inode and
- * device sockfd is bound to and compares them with st, the fstat() of
+ * device the socket whose own (sockfs) inode number is sock_ino is bound
+ * to, and compares them with st, the fstat() of
  * the file we opened. Returns 0 when they are the same file. Returns -1
  * with errno EACCES when they differ or the socket has no file, or with
  * the errno of the netlink failure (EAFNOSUPPORT, EPERM, ...) when the
  * kernel could not answer. Opens one descriptor (O_CLOEXEC) and closes
  * it before returning. Allocation-free, async-signal-safe.
  */
-int sm_prove_bound(int sockfd, const struct stat *st);
+int sm_prove_bound(ino_t sock_ino, const struct stat *st);
 
 #endif

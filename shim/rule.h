@@ -19,6 +19,7 @@ struct sm_rule {
 	uid_t uid;		/* with SM_HAS_OWNER */
 	gid_t gid;		/* with SM_HAS_GROUP */
 	const char *origin;	/* where it was written, for messages */
+	char *storage;		/* what the policy allocated for glob+origin */
 };
 
 #endif

@@ -151,6 +151,14 @@ static void real_bind_errors_pass_unchanged(void)
 	remove_dir();
 }
 
+/* sm_prove_bound for socket fd. */
+static int prove(int fd, const struct stat *st)
+{
+	struct stat sock;
+
+	return fstat(fd, &sock) < 0 ? -2 : sm_prove_bound(sock.st_ino, st);
+}
+
 static void proof_tells_inodes_apart(void)
 {
 	char pa[108], pb[108];
@@ -165,17 +173,17 @@ static void proof_tells_inodes_apart(void)
 	CU_ASSERT_EQUAL_FATAL(bind(fb, (struct sockaddr *)&b, addr_of(&b, "b", pb)), 0);
 	CU_ASSERT_EQUAL(stat(pa, &sa), 0);
 	CU_ASSERT_EQUAL(stat(pb, &sb), 0);
-	CU_ASSERT_EQUAL(sm_prove_bound(fa, &sa), 0);
-	CU_ASSERT_EQUAL(sm_prove_bound(fb, &sb), 0);
+	CU_ASSERT_EQUAL(prove(fa, &sa), 0);
+	CU_ASSERT_EQUAL(prove(fb, &sb), 0);
 	errno = 0;
-	CU_ASSERT_EQUAL(sm_prove_bound(fa, &sb), -1);
+	CU_ASSERT_EQUAL(prove(fa, &sb), -1);
 	CU_ASSERT_EQUAL(errno, EACCES);
 	errno = 0;
-	CU_ASSERT_EQUAL(sm_prove_bound(unbound, &sa), -1);
+	CU_ASSERT_EQUAL(prove(unbound, &sa), -1);
 	CU_ASSERT_EQUAL(errno, EACCES);
 	/* Same inode number on another device is not the same file. */
 	sa.st_dev ^= 1;
-	CU_ASSERT_EQUAL(sm_prove_bound(fa, &sa), -1);
+	CU_ASSERT_EQUAL(prove(fa, &sa), -1);
 	close(fa);
 	close(fb);
 	close(unbound);
