@@ -86,7 +86,7 @@ int cli_explain(const struct sm_policy *pol, const char *path)
 {
 	char abs[PATH_MAX], what[320];
 	const struct sm_rule *r;
-	const char *via = "";
+	int resolved;
 
 	if (strlen(path) >= SM_SUN_PATH_SIZE) {
 		fprintf(stderr, "sockmode: --explain %s: longer than sun_path "
@@ -94,15 +94,11 @@ int cli_explain(const struct sm_policy *pol, const char *path)
 			SM_SUN_PATH_SIZE - 1);
 		return 100;
 	}
-	if (!*path || sm_abs_path(path, abs, sizeof abs) < 0) {
+	if (!*path || sm_policy_lookup(pol, path, abs, sizeof abs, &r,
+				       &resolved) < 0) {
 		fprintf(stderr, "sockmode: --explain %s: not a usable path\n",
 			path);
 		return 100;
-	}
-	r = sm_policy_match(pol, abs);
-	if (!r && sm_resolve_dir(path, abs, sizeof abs) == 0) {
-		r = sm_policy_match(pol, abs);
-		via = " (through its resolved directory)";
 	}
 	if (!r) {
 		printf("%s: no rule matches; bind() is passed through "
@@ -111,7 +107,9 @@ int cli_explain(const struct sm_policy *pol, const char *path)
 	}
 	describe(r, what, sizeof what);
 	printf("%s: rule %zu%s, pattern %s [%s]\n  %s; on_error=%s\n", path,
-	       (size_t)(r - pol->rules) + 1, via, r->glob ? r->glob : "*",
+	       (size_t)(r - pol->rules) + 1,
+	       resolved ? " (through its resolved directory)" : "",
+	       r->glob ? r->glob : "*",
 	       r->origin, what, on_error_word(pol->on_error));
 	return 0;
 }

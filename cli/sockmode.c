@@ -90,13 +90,13 @@ static const char *cli_getenv(const char *name)
 }
 
 /* Appends glob to the ':'-separated list *list. Returns 0, or -1 when
- * the glob cannot be written in SOCKMODE_MATCH. */
+ * the glob cannot be written in SOCKMODE_MATCH (it holds a ':'). */
 static int add_glob(char **list, const char *glob)
 {
 	size_t old = *list ? strlen(*list) : 0, len = strlen(glob);
 	char *p;
 
-	if (strchr(glob, ':') || !*glob)
+	if (strchr(glob, ':'))
 		return -1;
 	p = realloc(*list, old + len + 2);
 	if (!p) {
@@ -158,14 +158,20 @@ static int parse_options(int argc, char **argv, struct options *o)
 			bad |= check_value((char)c, key, optarg);
 			break;
 		}
-		case 'p':
-			if (add_glob(&o->match, optarg) < 0) {
-				fprintf(stderr, "sockmode: -p %s: a pattern cannot "
-					"be empty or contain ':'\n", optarg);
+		case 'p': {
+			unsigned col = 0;
+			const char *err = *optarg ? sm_policy_check_glob(optarg, &col)
+						  : "empty pattern";
+
+			if (!err && add_glob(&o->match, optarg) < 0)
+				err = "a pattern cannot contain ':'";
+			if (err) {
+				fprintf(stderr, "sockmode: -p %s: %s\n", optarg, err);
 				bad = 1;
 			}
 			o->any_rule = 1;
 			break;
+		}
 		case 'c':
 			o->config = optarg;
 			break;

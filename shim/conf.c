@@ -203,13 +203,14 @@ static size_t file_error(sm_report_fn *report, void *ctx, const char *name,
 	return 1;
 }
 
-/* The trust rule of SPEC 3.2 for a process running as root. Returns NULL
- * when the file may be used, else why not. */
+/* The trust rule of SPEC 3.2 for a process running as root (effective
+ * uid 0, set-user-ID root included): owned by root, not writable by group
+ * or others. Returns NULL when the file may be used, else why not. */
 static const char *untrusted(const struct stat *st)
 {
 	if (geteuid() != 0)
 		return NULL;
-	if (st->st_uid != 0 && st->st_uid != getuid())
+	if (st->st_uid != 0)	/* the running user is root */
 		return "refused: not owned by root (a rules file read by "
 		       "root must be)";
 	if (st->st_mode & (S_IWGRP | S_IWOTH))

@@ -65,7 +65,7 @@ static int sm_bind(int fd, const struct sockaddr *addr, socklen_t len)
 	const size_t off = offsetof(struct sockaddr_un, sun_path);
 	char path[SM_SUN_PATH_SIZE], abspath[PATH_MAX];
 	const struct sm_rule *rule;
-	int saved = errno, rc;
+	int saved = errno, rc, via_resolved;
 
 	if (!sm_loaded) {
 		sm_load();
@@ -94,7 +94,8 @@ static int sm_bind(int fd, const struct sockaddr *addr, socklen_t len)
 	/* sun_path need not be NUL-terminated: copy what the kernel reads. */
 	memcpy(path, un->sun_path, len - off);
 	path[len - off] = '\0';
-	if (sm_abs_path(path, abspath, sizeof abspath) < 0) {
+	if (sm_policy_lookup(&sm_the_policy, path, abspath, sizeof abspath,
+			     &rule, &via_resolved) < 0) {
 		char ebuf[32];
 
 		sm_log(SM_LOG_ERROR, "bind %s: cannot make the path absolute "
@@ -106,14 +107,14 @@ static int sm_bind(int fd, const struct sockaddr *addr, socklen_t len)
 		}
 		return -1;
 	}
-	rule = sm_policy_match(&sm_the_policy, abspath);
-	/* SPEC 3.3: then with the directory's symlinks resolved. */
-	if (!rule && sm_resolve_dir(path, abspath, sizeof abspath) == 0)
-		rule = sm_policy_match(&sm_the_policy, abspath);
 	if (!rule) {
+		sm_log(SM_LOG_DEBUG, "bind %s: no rule matches", path);
 		errno = saved;
 		return sm_libc_bind(fd, addr, len);
 	}
+	sm_log(SM_LOG_DEBUG, "bind %s: rule %u (%s)%s", path,
+	       (unsigned)(rule - sm_the_policy.rules) + 1, rule->origin,
+	       via_resolved ? ", through the resolved directory" : "");
 	rc = sm_apply(sm_libc_bind, rule, sm_the_policy.on_error, fd, addr,
 		      len, path);
 	if (rc == 0)

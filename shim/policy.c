@@ -1,6 +1,7 @@
 /* policy.c - the rule table: environment rule, matching, ownership. */
 #include "policy.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "glob.h"
 #include "keys.h"
 #include "log.h"
+#include "path.h"
 
 #define ENV_ORIGIN "environment"
 
@@ -225,16 +227,49 @@ size_t sm_policy_load(struct sm_policy *pol, sm_getenv_fn *get, int secure,
 	return errors;
 }
 
-const struct sm_rule *sm_policy_match(const struct sm_policy *pol,
-				      const char *abspath)
+/* The first of the first n rules whose glob matches path, or NULL. */
+static const struct sm_rule *match_first(const struct sm_policy *pol,
+					 const char *path, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < pol->nrules; i++)
+	for (i = 0; i < n; i++)
 		if (!pol->rules[i].glob || sm_glob_match(pol->rules[i].glob,
-							 abspath))
+							 path))
 			return &pol->rules[i];
 	return NULL;
+}
+
+const struct sm_rule *sm_policy_match(const struct sm_policy *pol,
+				      const char *abspath)
+{
+	return match_first(pol, abspath, pol->nrules);
+}
+
+int sm_policy_lookup(const struct sm_policy *pol, const char *path,
+		     char *buf, size_t size, const struct sm_rule **rule,
+		     int *via_resolved)
+{
+	const struct sm_rule *r, *earlier;
+	int saved = errno;
+
+	*rule = NULL;
+	*via_resolved = 0;
+	if (sm_abs_path(path, buf, size) < 0)
+		return -1;
+	r = sm_policy_match(pol, buf);
+	/* Only rules before r can still win through the resolved form. */
+	if (r != pol->rules && sm_resolve_dir(path, buf, size) == 0) {
+		earlier = match_first(pol, buf, r ? (size_t)(r - pol->rules)
+						  : pol->nrules);
+		if (earlier) {
+			r = earlier;
+			*via_resolved = 1;
+		}
+	}
+	errno = saved;	/* a directory that does not exist is no error */
+	*rule = r;
+	return 0;
 }
 
 void sm_policy_free(struct sm_policy *pol)

@@ -63,6 +63,20 @@ int sm_policy_add(struct sm_policy *pol, const struct sm_rule *rule,
 const struct sm_rule *sm_policy_match(const struct sm_policy *pol,
 				      const char *abspath);
 
+/*
+ * The rule a bind of path (as the program spelled it) gets: the first
+ * rule whose glob matches path's absolute form or, where it differs, the
+ * form with its directory's symlinks resolved (SPEC 3.2, 3.3). The
+ * resolved form costs three system calls, so it is only computed when a
+ * rule before the first literal match could still match it. buf (size
+ * bytes, PATH_MAX) is scratch. Sets *rule (NULL: none) and *via_resolved;
+ * returns 0, or -1 with errno when path cannot be made absolute.
+ * Allocation-free and async-signal-safe.
+ */
+int sm_policy_lookup(const struct sm_policy *pol, const char *path,
+		     char *buf, size_t size, const struct sm_rule **rule,
+		     int *via_resolved);
+
 /* Releases what the load allocated and leaves pol empty and valid. */
 void sm_policy_free(struct sm_policy *pol);
 

@@ -91,18 +91,22 @@ test_conf_untrusted_or_missing_refused() {
 }
 
 # SPEC 3.3: a rule written for the real directory matches a bind through
-# a symlinked one, and a relative bind path matches its absolute form.
+# a symlinked one, and a relative bind path matches its absolute form --
+# also when a catch-all rule after it matches the literal path.
 test_conf_symlinked_and_relative_paths() {
 	mkdir -p "$T/real"
 	ln -s "$T/real" "$T/link"
-	conf "$T/rules.conf" "$T/real/*.sock mode=0604"
+	conf "$T/rules.conf" "$T/real/*.sock mode=0604" "$T/*/other.sock mode=0640" "* mode=0600"
 	shim SOCKMODE_CONFIG="$T/rules.conf" -- "$TOOLS/bindprobe" path "$T/link/a.sock" >/dev/null
 	assert_eq "bind through a symlinked directory" 604 "$(mode_of "$T/real/a.sock")"
 	(cd "$T/link" && shim SOCKMODE_CONFIG="$T/rules.conf" -- "$TOOLS/bindprobe" path ./b.sock >/dev/null)
 	assert_eq "relative bind in a symlinked cwd" 604 "$(mode_of "$T/real/b.sock")"
-	# The control: a path outside the rule keeps the umask's mode.
+	# Rule 2 matches the literal path, rule 1 the resolved one: rule 1.
+	shim SOCKMODE_CONFIG="$T/rules.conf" -- "$TOOLS/bindprobe" path "$T/link/other.sock" >/dev/null
+	assert_eq "literal match first" 604 "$(mode_of "$T/real/other.sock")"
+	# The control: a path outside both forms gets the catch-all.
 	shim SOCKMODE_CONFIG="$T/rules.conf" -- "$TOOLS/bindprobe" path "$T/c.sock" >/dev/null
-	assert_eq "non-matching path" 755 "$(mode_of "$T/c.sock")"
+	assert_eq "catch-all" 600 "$(mode_of "$T/c.sock")"
 }
 
 # The shipped example loads without an error (with users that exist here).

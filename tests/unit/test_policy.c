@@ -1,5 +1,9 @@
 /* test_policy.c - the environment rule: errors, precedence, AT_SECURE. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "keys.h"
 #include "log.h"
@@ -191,6 +195,42 @@ static void first_matching_rule_wins(void)
 	CU_ASSERT_EQUAL(p.nrules, 0);
 }
 
+static void lookup_tries_the_resolved_directory(void)
+{
+	char dir[] = "/tmp/sockmode-lookup.XXXXXX", real[64], link[64];
+	char glob[80], path[96], buf[4096];
+	struct sm_policy p = { .valid = 1 };
+	struct sm_rule a = { .keys = SM_HAS_MODE, .mode = 0604 };
+	struct sm_rule all = { .keys = SM_HAS_MODE, .mode = 0600 };
+	const struct sm_rule *r;
+	int via = -1;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(real, sizeof real, "%s/real", dir);
+	snprintf(link, sizeof link, "%s/link", dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(real, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(symlink(real, link), 0);
+	snprintf(glob, sizeof glob, "%s/*.sock", real);
+	CU_ASSERT_EQUAL(sm_policy_add(&p, &a, glob, strlen(glob), "t:1"), 0);
+	CU_ASSERT_EQUAL(sm_policy_add(&p, &all, "*", 1, "t:2"), 0);
+
+	snprintf(path, sizeof path, "%s/x.sock", link);	/* via the link */
+	CU_ASSERT_EQUAL(sm_policy_lookup(&p, path, buf, sizeof buf, &r, &via), 0);
+	CU_ASSERT_PTR_EQUAL(r, &p.rules[0]);
+	CU_ASSERT_EQUAL(via, 1);
+	snprintf(path, sizeof path, "%s/x.sock", real);	/* literally */
+	CU_ASSERT_EQUAL(sm_policy_lookup(&p, path, buf, sizeof buf, &r, &via), 0);
+	CU_ASSERT_PTR_EQUAL(r, &p.rules[0]);
+	CU_ASSERT_EQUAL(via, 0);
+	snprintf(path, sizeof path, "%s/none/x.sock", dir);	/* no such dir */
+	CU_ASSERT_EQUAL(sm_policy_lookup(&p, path, buf, sizeof buf, &r, &via), 0);
+	CU_ASSERT_PTR_EQUAL(r, &p.rules[1]);
+	sm_policy_free(&p);
+	unlink(link);
+	rmdir(real);
+	rmdir(dir);
+}
+
 void suite_policy(void)
 {
 	static const CU_TestInfo tests[] = {
@@ -204,6 +244,8 @@ void suite_policy(void)
 		{ "secure execution ignores the environment",
 		  secure_execution_ignores_the_environment },
 		{ "first matching rule wins", first_matching_rule_wins },
+		{ "lookup tries the resolved directory",
+		  lookup_tries_the_resolved_directory },
 		CU_TEST_INFO_NULL,
 	};
 	add_suite("policy", tests);
