@@ -26,7 +26,7 @@ TOOLS = $(TOOL_SRC:tests/bin/%.c=$(B)/tests/%)
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer \
       -fno-sanitize-recover=all
 
-.PHONY: all lib cli test unit integration asan demo check bench clean deps \
+.PHONY: all lib cli test unit integration examples asan demo check bench clean deps \
 	install uninstall fuzz
 
 all: lib cli
@@ -96,10 +96,15 @@ asan:
 		bash tests/integration/run.sh \
 		"$(CURDIR)/$(B)/asan/libsockmode.so" "$(CURDIR)/$(B)/tests"
 
+# Runnable examples with real daemons (nginx, fcgiwrap, node, ...).
+examples: all
+	bash examples/run-all.sh "$(CURDIR)/$(B)"
+
 test: deps
 	$(MAKE) lib cli $(TOOLS) $(B)/tests/unit
 	$(MAKE) unit
 	$(MAKE) integration
+	$(MAKE) examples
 	$(MAKE) asan
 
 demo: lib

@@ -2,11 +2,11 @@
 # make check: the checkers, after make test. Each step prints one line;
 # exits 1 when any step failed.
 #   cppcheck, clang-tidy (.clang-tidy), shellcheck on every script,
-#   the unit tests under valgrind (memcheck, fd tracking),
-#   and the library built against musl when musl-gcc is there.
+#   the unit tests under valgrind (memcheck), the library built against
+#   musl, and mandoc's lint on the man pages.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-sh tests/deps.sh cppcheck clang-tidy shellcheck valgrind musl-tools || exit 1
+sh tests/deps.sh cppcheck clang-tidy shellcheck valgrind musl-tools mandoc || exit 1
 
 status=0
 step() {
@@ -32,4 +32,6 @@ step shellcheck shellcheck -x $scripts
 step valgrind valgrind -q --error-exitcode=1 --leak-check=full \
 	--errors-for-leak-kinds=definite build/tests/unit
 step musl make -s CC=musl-gcc B=build/musl lib
+# shellcheck disable=SC2046 # the man pages, split on purpose
+step mandoc mandoc -Tlint -W warning $(ls man/*.[157])
 exit $status

@@ -1,0 +1,66 @@
+#!/bin/bash
+# run-all.sh - runs every example in turn and says which worked.
+#
+#   examples/run-all.sh [BUILD-DIR]     (default: the repository's build/)
+#
+# Run as root: first installs, when missing, the Debian packages the
+# examples need (apt-get install --no-install-recommends), then runs each
+# example with a time limit, printing 'ok' or 'FAIL' (with its output) per
+# example and a final 'N passed, N failed'. Exit 1 on any failure.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+build=$(cd "${1:-$here/../build}" && pwd)
+examples=(nc socat python-server node-server fcgiwrap-nginx systemd)
+packages=(nginx-light fcgiwrap nodejs curl socat netcat-openbsd python3)
+limit=60	# seconds per example; each takes well under 15
+
+# installed PACKAGE: dpkg says it is installed.
+installed() {
+	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q ' installed$'
+}
+
+missing=()
+if command -v dpkg-query >/dev/null; then
+	for p in "${packages[@]}"; do
+		installed "$p" || missing+=("$p")
+	done
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "run-all: missing Debian packages: ${missing[*]};" \
+			"run as root to install them" >&2
+	else
+		echo "run-all: installing ${missing[*]}"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq
+		apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+			>/dev/null
+	fi
+fi
+# The examples speak OpenBSD netcat (-U, -N, -q); make 'nc' that one.
+if [ "$(id -u)" -eq 0 ] && ! nc -h 2>&1 | grep -q OpenBSD &&
+	[ -x /bin/nc.openbsd ]; then
+	update-alternatives --set nc /bin/nc.openbsd >/dev/null
+fi
+
+log=$(mktemp /tmp/sockmode-examples.XXXXXX)
+trap 'rm -f "$log"' EXIT
+
+passed=0 failed=0 start=$SECONDS
+for name in "${examples[@]}"; do
+	t0=$SECONDS
+	if timeout -k 5 "$limit" bash "$here/$name.sh" "$build" >"$log" 2>&1; then
+		printf 'ok    %-16s (%ss)\n' "$name" "$((SECONDS - t0))"
+		passed=$((passed + 1))
+	else
+		rc=$?
+		[ "$rc" -eq 124 ] && echo "($name: stopped after ${limit}s)" >>"$log"
+		printf 'FAIL  %-16s (exit %s)\n' "$name" "$rc"
+		sed 's/^/      | /' "$log"
+		failed=$((failed + 1))
+	fi
+done
+echo "run-all: $((SECONDS - start))s in all"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,219 @@
+#!/bin/bash
+# systemd.sh - checks the systemd drop-in example and shows what it does.
+#
+#   examples/systemd/legacy-daemon.service                   a sample unit
+#   examples/systemd/legacy-daemon.service.d/sockmode.conf   the drop-in
+#
+# 1. 'systemd-analyze verify' on the unit with its drop-in, when it can
+#    run here (it is tried first on a known-good unit; any message on our
+#    files counts as a failure, since verify reports most mistakes as
+#    warnings with exit status 0).
+# 2. Always, a plain syntax check of both files: every line a comment, a
+#    [Section] header or Key=Value, with known sections and keys.
+#    A deliberately broken copy must fail both checks.
+# 3. What systemd would run, without systemd: the unit's ExecStart= with
+#    the drop-in's Environment= (LD_PRELOAD pointed at BUILD-DIR's library
+#    instead of /usr/local/lib, /run/legacy at a temporary directory).
+#    The socket must come out srw-rw---- root:www-data, www-data must get
+#    in and nobody must not.
+#
+#   examples/systemd.sh [BUILD-DIR]     (default: the repository's build/)
+# Run as root. Exit 0 only when every step showed what it should.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+build=$(cd "${1:-$here/../build}" && pwd)
+lib=$build/libsockmode.so
+unit=$here/systemd/legacy-daemon.service
+dropin=$here/systemd/legacy-daemon.service.d/sockmode.conf
+WWW=(setpriv --reuid=www-data --regid=www-data --clear-groups)
+NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+
+die() { echo "systemd.sh: FAIL: $*" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || die "run as root (the clients become www-data, nobody)"
+[ -r "$lib" ] || die "no $lib (run make)"
+[ -r "$unit" ] || die "no $unit"
+[ -r "$dropin" ] || die "no $dropin"
+nc -h 2>&1 | grep -q OpenBSD || die "needs OpenBSD netcat (netcat-openbsd)"
+getent passwd www-data >/dev/null || die "needs the user www-data"
+
+tmp=""
+pids=()
+
+cleanup() {
+	local pid i
+	trap '' INT TERM HUP	# finish cleaning up, whatever comes
+	for pid in "${pids[@]}"; do
+		kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+	done
+	for pid in "${pids[@]}"; do
+		for ((i = 0; i < 40; i++)); do
+			kill -0 -- "-$pid" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill -KILL -- "-$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	[ -z "$tmp" ] || rm -rf "$tmp"
+}
+trap cleanup EXIT
+tmp=$(mktemp -d /tmp/sockmode-systemd.XXXXXX)
+chmod 0755 "$tmp"		# the clients must reach the socket inside
+
+# wait_until SECONDS CMD...: polls CMD every 50 ms, at most SECONDS.
+wait_until() {
+	local i n=$(($1 * 20))
+	shift
+	for ((i = 0; i < n; i++)); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# verify UNIT: systemd-analyze verify, quietly; fails on any message.
+verify() {
+	local out rc=0
+	out=$(systemd-analyze verify --man=no "$1" 2>&1) || rc=$?
+	[ "$rc" -eq 0 ] && [ -z "$out" ] && return 0
+	printf '%s\n' "${out:-exit status $rc}" | sed 's/^/   /'
+	return 1
+}
+
+# syntax FILE...: every line a comment, blank, a known [Section] or a
+# known Key=Value inside a section. Prints each fault as FILE:LINE.
+syntax() {
+	awk '
+	BEGIN {
+		split("Unit Service Install", s)
+		for (i in s) section[s[i]] = 1
+		split("Description Documentation After Before Requires Wants " \
+		      "BindsTo PartOf Conflicts Requisite ConditionPathExists " \
+		      "AssertPathExists StartLimitIntervalSec StartLimitBurst", k)
+		for (i in k) key["Unit", k[i]] = 1
+		split("Type ExecStart ExecStartPre ExecStartPost ExecReload " \
+		      "ExecStop ExecStopPost Restart RestartSec User Group " \
+		      "SupplementaryGroups Environment EnvironmentFile " \
+		      "UnsetEnvironment WorkingDirectory RuntimeDirectory " \
+		      "RuntimeDirectoryMode RuntimeDirectoryPreserve UMask " \
+		      "PIDFile TimeoutStartSec TimeoutStopSec KillMode " \
+		      "StandardInput StandardOutput StandardError " \
+		      "DynamicUser NoNewPrivileges", k)
+		for (i in k) key["Service", k[i]] = 1
+		split("WantedBy RequiredBy Alias Also", k)
+		for (i in k) key["Install", k[i]] = 1
+	}
+	FNR == 1 { cur = "" }
+	function bad(why) { printf "%s:%d: %s\n", FILENAME, FNR, why; faults++ }
+	/^[ \t]*$/ || /^[#;]/ { next }
+	/\\$/ { bad("line continuation (not used here)"); next }
+	/^\[[A-Za-z]+\]$/ {
+		cur = substr($0, 2, length($0) - 2)
+		if (!(cur in section)) bad("unknown section " $0)
+		next
+	}
+	/^[A-Za-z][A-Za-z0-9]*=/ {
+		name = substr($0, 1, index($0, "=") - 1)
+		if (cur == "") bad("key " name " outside a section")
+		else if (!((cur, name) in key))
+			bad("unknown key " name " in [" cur "]")
+		next
+	}
+	{ bad("not a comment, a [Section] or Key=Value: " $0) }
+	END { exit faults > 0 }
+	' "$@"
+}
+
+umask 022
+
+echo "== systemd-analyze verify"
+if ! command -v systemd-analyze >/dev/null; then
+	echo "   systemd-analyze is not installed (Debian package systemd):" \
+		"verify skipped, the syntax check below still runs"
+else
+	mkdir "$tmp/sanity"
+	printf '[Service]\nExecStart=/bin/true\n' >"$tmp/sanity/sockmode-sanity.service"
+	if ! verify "$tmp/sanity/sockmode-sanity.service" >"$tmp/sanity.out"; then
+		echo "   systemd-analyze verify cannot run in this environment" \
+			"(it rejects even a trivial unit):"
+		sed 's/^/   /' "$tmp/sanity.out"
+		echo "   verify skipped, the syntax check below still runs"
+	else
+		verify "$unit" || die "systemd-analyze verify $unit (with its drop-in)"
+		echo "   $unit with its drop-in: clean"
+		# A broken drop-in must be caught: verify only warns, with exit 0.
+		mkdir -p "$tmp/broken/legacy-daemon.service.d"
+		cp "$unit" "$tmp/broken/"
+		{ cat "$dropin"; echo "Enviroment=SOCKMODE_LOG=info"; } \
+			>"$tmp/broken/legacy-daemon.service.d/sockmode.conf"
+		if verify "$tmp/broken/legacy-daemon.service" >/dev/null; then
+			die "verify did not catch a misspelt key in a broken copy"
+		fi
+		echo "   a copy with a misspelt key: caught"
+	fi
+fi
+
+echo "== syntax check (comments, [Section], Key=Value)"
+syntax "$unit" "$dropin" || die "syntax of $unit or $dropin"
+echo "   both files: clean"
+printf '[Service]\nEnvironment=SOCKMODE_MODE=0660\nthis is not a setting\n' \
+	>"$tmp/broken.conf"
+if syntax "$tmp/broken.conf" >/dev/null; then
+	die "the syntax check did not catch a broken file"
+fi
+echo "   a broken file: caught"
+
+# What the drop-in must say, and what the unit runs.
+env_lines=()
+while IFS= read -r line; do
+	env_lines+=("${line#Environment=}")
+done < <(grep '^Environment=' "$dropin")
+for want in LD_PRELOAD=/usr/local/lib/libsockmode.so SOCKMODE_MODE=0660 \
+	SOCKMODE_GROUP=www-data; do
+	printf '%s\n' "${env_lines[@]}" | grep -qxF "$want" ||
+		die "$dropin: no Environment=$want"
+done
+grep -q '^#.*ExecStart=/usr/local/bin/sockmode -m 0660 -g www-data -- ' \
+	"$dropin" || die "$dropin: the ExecStart= alternative is not described"
+exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
+if [ "$(grep -c '^ExecStart=' "$unit")" != 1 ] || [ "${exec_start:0:1}" != / ]; then
+	die "$unit: expected one ExecStart= with an absolute path"
+fi
+grep -qx 'RuntimeDirectory=legacy' "$unit" || die "$unit: no RuntimeDirectory=legacy"
+
+echo "== what systemd would run: ExecStart= with the drop-in's Environment="
+run=$tmp/run
+mkdir -p "$run/legacy"
+chmod 0755 "$run" "$run/legacy"	# RuntimeDirectoryMode=0755
+sock=$run/legacy/app.sock
+envs=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
+for e in "${env_lines[@]}"; do
+	[ "$e" = LD_PRELOAD=/usr/local/lib/libsockmode.so ] && e=LD_PRELOAD=$lib
+	envs+=("$e")
+done
+read -r -a cmd <<<"${exec_start//\/run\/legacy/$run/legacy}"
+echo "   env -i ${envs[*]}"
+echo "       ${cmd[*]}"
+# A clean environment and stdin from /dev/null, as systemd gives them.
+setsid env -i "${envs[@]}" "${cmd[@]}" </dev/null >"$tmp/daemon.out" \
+	2>"$tmp/daemon.err" &
+pids+=("$!")
+wait_until 5 test -S "$sock" || die "no socket $sock: $(cat "$tmp/daemon.err")"
+got=$(stat -c '%a %U %G' "$sock")
+[ "$got" = "660 root www-data" ] || die "socket is '$got', expected '660 root www-data'"
+echo "   $(stat -c '%A %U:%G' "$sock")"
+echo "hello from www-data" | timeout 5 "${WWW[@]}" nc -NU "$sock" ||
+	die "www-data could not connect"
+wait_until 5 grep -qxF "hello from www-data" "$tmp/daemon.out" ||
+	die "the daemon did not receive www-data's line"
+echo "   www-data connected; the daemon got: $(cat "$tmp/daemon.out")"
+if echo "hello from nobody" | timeout 5 "${NOBODY[@]}" nc -NU "$sock" \
+		2>"$tmp/nobody.err"; then
+	die "nobody (not in www-data) reached the 0660 socket"
+fi
+grep -q 'Permission denied' "$tmp/nobody.err" ||
+	die "expected 'Permission denied' for nobody, got: $(cat "$tmp/nobody.err")"
+echo "   nobody refused: Permission denied"
+
+echo "systemd.sh: ok: the unit and drop-in are well formed, and the" \
+	"drop-in's environment gives 0660 root:www-data"
