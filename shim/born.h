@@ -35,8 +35,10 @@ int sm_born_bind(sm_bind_fn *real_bind, int fd, const struct sockaddr *addr,
 int sm_single_threaded(void);
 
 /*
- * The process umask, read from /proc/self/status (Linux >= 4.7) without
- * changing it. Returns it, or -1 with errno. Allocation-free.
+ * The process umask. Single-threaded: umask() twice with every signal
+ * blocked, so nothing can observe the change. Otherwise read from
+ * /proc/self/status (Linux >= 4.7) without changing it. Returns it, or
+ * -1 with errno. Allocation-free.
  */
 int sm_read_umask(void);
 

@@ -405,6 +405,19 @@ static void multithreaded_binds_keep_the_umask(void)
 		close(fd);
 		unlink(path);
 	}
+	/* Without a mode key, the umask is read from /proc here. */
+	{
+		struct sm_rule g = { .keys = SM_HAS_GROUP, .gid = 4242 };
+		int fd;
+
+		umask(027);
+		fd = bind_with(SOCK_DGRAM, &g, SM_ON_ERROR_FAIL, "g", path, &err);
+		CU_ASSERT_TRUE_FATAL(fd >= 0);
+		CU_ASSERT_EQUAL(lstat(path, &st), 0);
+		CU_ASSERT_EQUAL(st.st_mode & 07777, 0750);
+		CU_ASSERT_EQUAL(current_umask(), 027);
+		close(fd);
+	}
 	umask(022);
 	pthread_cancel(t);
 	pthread_join(t, NULL);
