@@ -130,6 +130,14 @@ static void remove_target(struct target *t)
 	errno = saved;
 }
 
+/* Nonzero for an errno that says "out of a resource", worth passing on
+ * to the program as it is; other proof failures become EACCES. */
+static int resource_errno(int err)
+{
+	return err == EMFILE || err == ENFILE || err == ENOMEM ||
+	       err == ENOBUFS;
+}
+
 /* Logs a policy failure: what step failed on which path, and why. */
 static void fail_log(const char *path, const char *step, int err, int warn)
 {
@@ -168,11 +176,13 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 
 	if (prove_target(fd, born.sock_ino, path, &t) < 0) {
 		/* Not provably ours: touch nothing, remove nothing. */
-		fail_log(path, "cannot prove the socket file is ours", errno,
+		int why = errno;
+
+		fail_log(path, "cannot prove the socket file is ours", why,
 			 warn);
 		if (warn)
 			return 0;
-		errno = EACCES;
+		errno = resource_errno(why) ? why : EACCES;
 		return -1;
 	}
 
@@ -225,7 +235,8 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 	if (t.dirfd >= 0)
 		close(t.dirfd);
 	if (step && !warn) {
-		errno = err;
+		/* ENOENT means no /proc here; the program's path exists. */
+		errno = err == ENOENT ? EACCES : err;
 		return -1;
 	}
 	return 0;
