@@ -156,8 +156,21 @@ static void parse_line(struct parser *ps, const char *line, size_t len)
 	if (n == 1)
 		error_at(ps, w[0].col, "no keys after the pattern (keys: mode, "
 			 "umask, owner, group)");
-	for (i = 1; i < n; i++)
+	for (i = 1; i < n; i++) {
+		/* "mode 0660": one mistake, one message. */
+		if (i + 1 < n && !memchr(w[i].s, '=', w[i].len) &&
+		    !memchr(w[i + 1].s, '=', w[i + 1].len) &&
+		    sm_key_find(w[i].s, w[i].len)) {
+			error_at(ps, w[i].col, "expected key=value, got '%.*s "
+				 "%.*s' (write %.*s=%.*s)", (int)w[i].len,
+				 w[i].s, (int)w[i + 1].len, w[i + 1].s,
+				 (int)w[i].len, w[i].s, (int)w[i + 1].len,
+				 w[i + 1].s);
+			i++;
+			continue;
+		}
 		parse_key(ps, &w[i], &rule, &seen);
+	}
 	if (ps->errors != before)
 		return;
 	rule.keys = seen;
