@@ -54,27 +54,26 @@ int sm_read_umask(void)
 	return mask & 0777;
 }
 
-/* The fallback when the socket's inode mode cannot be set (fchmod
- * failed with refused): a umask swap, only where no other thread can see
- * it, or no guard where none is needed. */
+/*
+ * The fallback when the socket's inode mode cannot be set (fchmod failed
+ * with refused). Single-threaded: a umask swap with every signal blocked,
+ * which nobody can observe. Multi-threaded: no way to bind closed without
+ * another thread seeing the umask, so nothing is bound (guard_err). Not
+ * even a stream socket may be born open: connect() checks the file's
+ * permission when it looks the path up and only later whether the socket
+ * listens, so a connect() that found the file open can succeed once the
+ * program calls listen().
+ */
 static int bind_under_umask(sm_bind_fn *real_bind, int fd,
 			    const struct sockaddr *addr, socklen_t len,
 			    int refused, struct sm_born *out)
 {
 	sigset_t all, old;
 	mode_t prev;
-	int type = 0;
-	socklen_t tlen = sizeof type;
 
 	if (!sm_single_threaded()) {
-		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) < 0 ||
-		    (type != SOCK_STREAM && type != SOCK_SEQPACKET)) {
-			out->guard_err = out->err = refused;
-			return out->rc = -1;
-		}
-		out->rc = real_bind(fd, addr, len);
-		out->err = out->rc < 0 ? errno : 0;
-		return out->rc;
+		out->guard_err = out->err = refused;
+		return out->rc = -1;
 	}
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);

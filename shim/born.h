@@ -22,9 +22,8 @@ struct sm_born {
  * inode mode is set to 0 around the bind (and then restored, invisible to
  * the program). Should that fchmod() be refused (an LSM policy, another
  * user's socket): in a single-threaded process the umask is swapped
- * instead, with every signal blocked; in a multi-threaded one a stream or
- * seqpacket socket is bound as it is (nobody can connect before listen());
- * a datagram socket is not bound at all (guard_err set). A descriptor
+ * instead, with every signal blocked; in a multi-threaded one the socket
+ * is not bound at all (guard_err set), whatever its type. A descriptor
  * that is not a socket goes to real_bind untouched (ENOTSOCK, EBADF).
  * Fills *out; returns out->rc. Allocation-free, lock-free.
  */

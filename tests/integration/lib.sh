@@ -163,3 +163,16 @@ start_shim() {
 		-u SOCKMODE_ON_ERROR -u SOCKMODE_LOG -u SOCKMODE_CONFIG \
 		LD_PRELOAD="$PRELOAD" "${vars[@]}" "$@"
 }
+
+# field KEY FILE: prints the value of the first KEY=VALUE word in FILE
+# (the count lines of the tests/bin programs); fails the test when absent.
+field() {
+	local v
+	v=$(grep -o "\(^\| \)$1=[^ ]*" "$2" | head -n 1 | sed 's/^ *[^=]*=//')
+	[ -n "$v" ] || fail "no $1= in $2: $(cat "$2")"
+	printf '%s\n' "$v"
+}
+
+# note TEXT...: a line for the test's own report (shown on failure, and in
+# the log when the driver keeps it).
+note() { printf '  %s\n' "$*" >&2; }

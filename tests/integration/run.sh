@@ -6,6 +6,8 @@
 #
 # Each test runs in its own mktemp directory ($T), in a subshell, with a
 # time limit. Ends with the line "N passed, N failed"; exits 1 on failure.
+# A passing test's lines starting "result: ", "NOTE: " or "SKIP: " (its
+# numbers: tries, wins, binds) are shown under it; VERBOSE=1 shows all.
 set -u
 LIB=${1:?usage: run.sh LIBRARY TOOLDIR [FILTER]}
 TOOLS=${2:?usage: run.sh LIBRARY TOOLDIR [FILTER]}
@@ -46,6 +48,11 @@ for t in $(declare -F | awk '$3 ~ /^test_/ {print $3}'); do
 	if [ $rc -eq 0 ]; then
 		passed=$((passed + 1))
 		printf 'ok    %-44s %5ss\n' "$t" "$secs"
+		if [ -n "${VERBOSE:-}" ]; then
+			sed 's/^/      | /' "$log"
+		else
+			grep -E '^(result|NOTE|SKIP): ' "$log" | sed 's/^/      | /'
+		fi
 	else
 		failed=$((failed + 1))
 		failures="$failures $t"

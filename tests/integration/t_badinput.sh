@@ -39,7 +39,7 @@ test_bad_inputs_table() {
 		bad_input_case "$kind" "$input" "$expected"
 		n=$((n + 1))
 	done <"$HERE/bad-inputs.tsv"
-	echo "bad inputs tried: $n"
+	echo "result: bad inputs tried: $n"
 	[ "$n" -ge 60 ] || fail "only $n bad inputs in the table"
 }
 

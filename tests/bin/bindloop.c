@@ -1,0 +1,258 @@
+/* bindloop.c - the server of the symlink-swap tests (SPEC 4.3): binds
+ * PATH in a directory where an attacker keeps swapping the entry, N times
+ * or for SECONDS, unlinking after each bind.
+ *
+ *   bindloop PATH N SECONDS dgram|stream [WATCH]
+ *
+ * After each successful bind it checks the file the bind produced, whose
+ * mode and owner must be EXPECT_MODE (octal) and EXPECT_UID, without
+ * trusting the path: it asks the kernel for the socket's own file
+ * (ioctl SIOCUNIXFILE, needs CAP_NET_ADMIN); without that capability it
+ * opens PATH O_PATH|O_NOFOLLOW and, when that is a socket, sends to it
+ * through /proc/self/fd/N (or connects, for stream): only if our own
+ * socket receives it is the inode ours. A swap after bind() returned
+ * then makes the check impossible ("unverified"), not wrong.
+ *
+ * With NOADMIN=1, CAP_NET_ADMIN is out of the effective set during each
+ * bind() (and back for the check), so that the library cannot ask the
+ * kernel and must find the file by name and prove it.
+ *
+ * With WATCH, stops early when WATCH's mode, owner or size changes (the
+ * naive shim's win). After a bind refused with EACCES it checks that
+ * PATH still exists ("gone_after_eacces" counts those that did not). With IDLE_THREAD=1 in the environment, an extra
+ * thread that only sleeps makes the process multi-threaded.
+ * Prints one line of counts: tries, ok (bind returned
+ * 0), verified, wrong, unverified, fail (bind -1) split by errno, fds
+ * before/after, watch=changed|same. Exit 0; the test decides.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/sockios.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef SIOCUNIXFILE	/* <linux/un.h>, which clashes with <sys/un.h> */
+#define SIOCUNIXFILE (SIOCPROTOPRIVATE + 0)	/* Linux >= 4.19 */
+#endif
+
+/* Puts CAP_NET_ADMIN into, or takes it out of, this thread's effective
+ * set (it stays permitted). Returns 0 or -1. With on -1, only tells
+ * whether it is permitted (1) or not (0). */
+static int net_admin(int on)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	unsigned bit = 1u << (CAP_NET_ADMIN % 32);
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		return -1;
+	if (on < 0)
+		return (d[CAP_NET_ADMIN / 32].permitted & bit) != 0;
+	if (on)
+		d[CAP_NET_ADMIN / 32].effective |= bit;
+	else
+		d[CAP_NET_ADMIN / 32].effective &= ~bit;
+	return (int)syscall(SYS_capset, &h, d);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1;	/* the DIR's own descriptor */
+}
+
+static void *idle(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* 1: fd (O_PATH) is the inode socket s is bound to; 0: it is not. */
+static int is_ours(int s, int fd, int stream, long token)
+{
+	struct sockaddr_un via = { .sun_family = AF_UNIX };
+	long got = -1;
+	int c, ok = 0;
+
+	snprintf(via.sun_path, sizeof via.sun_path, "/proc/self/fd/%d", fd);
+	c = socket(AF_UNIX, (stream ? SOCK_STREAM : SOCK_DGRAM) |
+		   SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (c < 0)
+		return 0;
+	if (stream) {
+		if (connect(c, (struct sockaddr *)&via, sizeof via) == 0) {
+			int a = accept4(s, NULL, NULL,
+					SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+			if (a >= 0) {
+				ok = 1;
+				close(a);
+			}
+		}
+	} else if (sendto(c, &token, sizeof token, MSG_DONTWAIT,
+			  (struct sockaddr *)&via, sizeof via) ==
+		   (ssize_t)sizeof token) {
+		while (recv(s, &got, sizeof got, MSG_DONTWAIT) ==
+		       (ssize_t)sizeof got)
+			if (got == token)
+				ok = 1;
+	}
+	close(c);
+	return ok;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	long tries = 0, ok = 0, verified = 0, wrong = 0, unverified = 0;
+	long f_acces = 0, f_inuse = 0, f_other = 0, gone = 0;
+	int stream, other_err = 0, fds0, fds1, changed = 0;
+	const char *em = getenv("EXPECT_MODE"), *eu = getenv("EXPECT_UID");
+	const char *watch = argc > 5 ? argv[5] : NULL;
+	int noadmin = getenv("NOADMIN") && strcmp(getenv("NOADMIN"), "1") == 0;
+	/* Without CAP_NET_ADMIN at all (a container may drop it) there is
+	 * nothing to take away, and checks go by name. */
+	int admin = net_admin(-1) == 1;
+	int rc;
+	struct stat w0, w1;
+	mode_t want_mode;
+	uid_t want_uid;
+	double end;
+	long n;
+
+	if (argc < 5 || !em || !eu) {
+		fprintf(stderr, "usage: EXPECT_MODE=0666 EXPECT_UID=65534 "
+			"bindloop PATH N SECONDS dgram|stream [WATCH]\n");
+		return 2;
+	}
+	want_mode = (mode_t)strtoul(em, NULL, 8);
+	want_uid = (uid_t)strtoul(eu, NULL, 10);
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", argv[1]);
+	n = atol(argv[2]);
+	end = now() + atof(argv[3]);
+	stream = strcmp(argv[4], "stream") == 0;
+	if (watch && stat(watch, &w0) < 0) {
+		perror(watch);
+		return 2;
+	}
+	if (getenv("IDLE_THREAD") && strcmp(getenv("IDLE_THREAD"), "1") == 0) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, idle, NULL) != 0)
+			return 2;
+	}
+	fds0 = count_fds();
+
+	while (tries < n && now() < end && !changed) {
+		int s = socket(AF_UNIX, (stream ? SOCK_STREAM : SOCK_DGRAM) |
+			       SOCK_CLOEXEC, 0);
+		int fd;
+		struct stat st;
+
+		if (s < 0) {
+			perror("socket");
+			return 2;
+		}
+		tries++;
+		if (noadmin && admin && net_admin(0) < 0) {
+			perror("capset");
+			return 2;
+		}
+		rc = bind(s, (struct sockaddr *)&sa, sizeof sa);
+		if (noadmin && admin && net_admin(1) < 0) {
+			perror("capset");
+			return 2;
+		}
+		if (rc < 0) {
+			if (errno == EACCES) {
+				f_acces++;
+				/* Refused because PATH is not ours: then it is
+				 * not the library's to remove either. Only we
+				 * unlink here; the attacker only renames over
+				 * it, so PATH must still exist. */
+				if (lstat(sa.sun_path, &st) < 0 &&
+				    errno == ENOENT)
+					gone++;
+			}
+			else if (errno == EADDRINUSE)
+				f_inuse++;
+			else {
+				f_other++;
+				other_err = errno;
+			}
+		} else {
+			ok++;
+			if (stream && listen(s, 8) < 0) {
+				perror("listen");
+				return 2;
+			}
+			fd = ioctl(s, SIOCUNIXFILE);
+			if (fd < 0)
+				fd = open(sa.sun_path,
+					  O_PATH | O_NOFOLLOW | O_CLOEXEC);
+			else if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+				return 2;
+			if (fd >= 0 && fstat(fd, &st) == 0 &&
+			    S_ISSOCK(st.st_mode) && is_ours(s, fd, stream, tries)) {
+				verified++;
+				if ((st.st_mode & 07777) != want_mode ||
+				    st.st_uid != want_uid) {
+					wrong++;
+					fprintf(stderr, "bind %ld: our socket "
+						"is %04o uid %u\n", tries,
+						(unsigned)(st.st_mode & 07777),
+						(unsigned)st.st_uid);
+				}
+			} else {
+				unverified++;
+			}
+			if (fd >= 0)
+				close(fd);
+		}
+		close(s);
+		unlink(sa.sun_path);
+		if (watch && (stat(watch, &w1) < 0 ||
+			      w1.st_mode != w0.st_mode ||
+			      w1.st_uid != w0.st_uid ||
+			      w1.st_size != w0.st_size))
+			changed = 1;
+	}
+	fds1 = count_fds();
+	printf("tries=%ld ok=%ld verified=%ld wrong=%ld unverified=%ld "
+	       "eacces=%ld gone_after_eacces=%ld eaddrinuse=%ld "
+	       "otherfail=%ld othererr=%d fds=%d/%d watch=%s net_admin=%d\n",
+	       tries, ok, verified, wrong, unverified, f_acces, gone, f_inuse,
+	       f_other, other_err, fds0, fds1, changed ? "changed" : "same",
+	       admin);
+	return 0;
+}

@@ -1,0 +1,159 @@
+/* bornloop.c - born-closed probe (SPEC 4.2): binds PATH over and over
+ * with umask 0 (so an unguarded socket file would be born 0777) and,
+ * right after each bind() returns, checks whether anybody got through:
+ * a datagram in the queue, or (stream) a connection once it listens.
+ *
+ *   bornloop PATH N SECONDS dgram|stream [idle-thread]
+ *
+ * Prints "tries=N bound=N received=N badmode=N failed=N lasterr=E
+ * umask_changed=N" and exits 0; the test decides. umask_changed counts
+ * the binds (every 4th is checked) after which the umask was not 0. "idle-thread" starts a thread that only
+ * sleeps, so that the process is multi-threaded. The expected mode and
+ * owner come from EXPECT_MODE (octal) and EXPECT_UID in the environment.
+ * With FSUID=N, each socket is created as root and bound with the file
+ * system uid N (setfsuid, this thread only), like a daemon that drops
+ * privileges between socket() and bind(): the socket's own inode is then
+ * not the binder's to fchmod.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/fsuid.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The process umask as the kernel reports it, read without changing it;
+ * -1 when unreadable. */
+static int read_umask(void)
+{
+	char buf[2048], *p;
+	ssize_t n;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC), v = 0;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strstr(buf, "\nUmask:");
+	if (!p)
+		return -1;
+	for (p += 8; *p == '\t' || *p == ' '; p++)
+		;
+	for (; *p >= '0' && *p <= '7'; p++)
+		v = v * 8 + (*p - '0');
+	return v;
+}
+
+static void *idle(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	long tries = 0, bound = 0, received = 0, badmode = 0, failed = 0;
+	long umask_changed = 0;
+	int lasterr = 0, stream, type;
+	long n;
+	double end;
+	char buf[256];
+	const char *em = getenv("EXPECT_MODE"), *eu = getenv("EXPECT_UID");
+	const char *fsuid = getenv("FSUID");
+	int rc;
+	mode_t want_mode;
+	uid_t want_uid;
+
+	if (argc < 5 || !em || !eu) {
+		fprintf(stderr, "usage: EXPECT_MODE=0600 EXPECT_UID=0 bornloop "
+			"PATH N SECONDS dgram|stream [idle-thread]\n");
+		return 2;
+	}
+	want_mode = (mode_t)strtoul(em, NULL, 8);
+	want_uid = (uid_t)strtoul(eu, NULL, 10);
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", argv[1]);
+	n = atol(argv[2]);
+	end = now() + atof(argv[3]);
+	stream = strcmp(argv[4], "stream") == 0;
+	type = stream ? SOCK_STREAM : SOCK_DGRAM;
+	if (argc > 5 && strcmp(argv[5], "idle-thread") == 0) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, idle, NULL) != 0)
+			return 2;
+	}
+	umask(0);
+	unlink(sa.sun_path);
+
+	while (tries < n && now() < end) {
+		int s = socket(AF_UNIX, type | SOCK_CLOEXEC |
+			       (stream ? SOCK_NONBLOCK : 0), 0);
+		struct stat st;
+
+		if (s < 0) {
+			perror("socket");
+			return 2;
+		}
+		tries++;
+		if (fsuid)
+			setfsuid((uid_t)atol(fsuid));
+		rc = bind(s, (struct sockaddr *)&sa, sizeof sa);
+		if (fsuid)
+			setfsuid(0);
+		if ((tries & 3) == 0 && read_umask() != 0)
+			umask_changed++;
+		if (rc < 0) {
+			failed++;
+			lasterr = errno;
+			close(s);
+			unlink(sa.sun_path);
+			continue;
+		}
+		bound++;
+		if (stream) {
+			int c;
+
+			if (listen(s, 64) < 0) {
+				perror("listen");
+				return 2;
+			}
+			while ((c = accept4(s, NULL, NULL,
+					    SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+				received++;
+				close(c);
+			}
+		} else {
+			while (recv(s, buf, sizeof buf, MSG_DONTWAIT) >= 0)
+				received++;
+		}
+		if (lstat(sa.sun_path, &st) < 0 ||
+		    (st.st_mode & 07777) != want_mode || st.st_uid != want_uid)
+			badmode++;
+		close(s);
+		unlink(sa.sun_path);
+	}
+	printf("tries=%ld bound=%ld received=%ld badmode=%ld failed=%ld "
+	       "lasterr=%d umask_changed=%ld\n", tries, bound, received,
+	       badmode, failed, lasterr, umask_changed);
+	return 0;
+}
