@@ -58,7 +58,7 @@ $(B)/libsockmode.so: $(SHIM_OBJ)
 # The command links the shim's parsing objects: same keys, same parser.
 CLI_SRC = $(sort $(wildcard cli/*.c))
 CLI_SHIM_OBJ = $(filter-out $(B)/shim/hook.o,$(SHIM_OBJ))
-$(B)/sockmode: $(CLI_SRC) cli/cli.h $(CLI_SHIM_OBJ)
+$(B)/sockmode: $(CLI_SRC) $(wildcard cli/*.h) $(CLI_SHIM_OBJ)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(WERROR) -Ishim \
 		-DSOCKMODE_LIBDIR=\"$(PREFIX)/lib\" $(LDFLAGS) -o $@ \
 		$(CLI_SRC) $(CLI_SHIM_OBJ)
@@ -82,7 +82,8 @@ unit: $(B)/tests/unit
 	$(B)/tests/unit
 
 integration: lib $(TOOLS)
-	bash tests/integration/run.sh "$(CURDIR)/$(B)/libsockmode.so" \
+	RUN_LOG="$(CURDIR)/$(B)/integration.log" \
+		bash tests/integration/run.sh "$(CURDIR)/$(B)/libsockmode.so" \
 		"$(CURDIR)/$(B)/tests"
 
 # The whole suite once more against an ASan+UBSan build of the library.
@@ -93,6 +94,7 @@ asan:
 	SOCKMODE_SANITIZER_RUNTIME="$$($(CC) -print-file-name=libasan.so)" \
 	ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	RUN_LOG="$(CURDIR)/$(B)/asan-integration.log" \
 		bash tests/integration/run.sh \
 		"$(CURDIR)/$(B)/asan/libsockmode.so" "$(CURDIR)/$(B)/tests"
 

@@ -179,7 +179,7 @@ static void start_idle_thread(void)
 /* ---- threads ---------------------------------------------------------- */
 
 static const char *dir;
-static volatile int stop;
+static _Atomic int stop;	/* set by main, read by the workers */
 static int umask0;
 
 struct worker {

@@ -8,11 +8,17 @@
 # time limit. Ends with the line "N passed, N failed"; exits 1 on failure.
 # A passing test's lines starting "result: ", "NOTE: " or "SKIP: " (its
 # numbers: tries, wins, binds) are shown under it; VERBOSE=1 shows all.
+# RUN_LOG=FILE also writes everything printed into FILE (make check reads
+# it for its summary).
 set -u
 LIB=${1:?usage: run.sh LIBRARY TOOLDIR [FILTER]}
 TOOLS=${2:?usage: run.sh LIBRARY TOOLDIR [FILTER]}
 FILTER=${3:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
+if [ -n "${RUN_LOG:-}" ]; then
+	: >"$RUN_LOG"
+	exec > >(tee -a "$RUN_LOG")
+fi
 export LIB TOOLS HERE
 # With a sanitizer build, its runtime must be loaded first.
 PRELOAD=$LIB
