@@ -17,7 +17,6 @@
 
 #define EXPORT __attribute__((visibility("default")))
 
-
 static sm_bind_fn *sm_libc_bind;	/* the next bind: libc's, usually */
 static struct sm_policy sm_the_policy;	/* read-only once loaded */
 static volatile int sm_loaded;
@@ -80,20 +79,18 @@ static int sm_bind(int fd, const struct sockaddr *addr, socklen_t len)
 	if (!addr || len <= off || len > sizeof *un ||
 	    addr->sa_family != AF_UNIX || un->sun_path[0] == '\0')
 		return sm_libc_bind(fd, addr, len);
-	if (!sm_the_policy.valid) {
-		memcpy(path, un->sun_path, len - off);
-		path[len - off] = '\0';
-		sm_log(SM_LOG_ERROR, "bind %s: refused: the sockmode "
-		       "configuration is invalid", path);
-		errno = EACCES;
-		return -1;
-	}
-	if (sm_the_policy.nrules == 0)
+	if (sm_the_policy.valid && sm_the_policy.nrules == 0)
 		return sm_libc_bind(fd, addr, len);
 
 	/* sun_path need not be NUL-terminated: copy what the kernel reads. */
 	memcpy(path, un->sun_path, len - off);
 	path[len - off] = '\0';
+	if (!sm_the_policy.valid) {	/* fail closed (SPEC 4.6) */
+		sm_log(SM_LOG_ERROR, "bind %s: refused: the sockmode "
+		       "configuration is invalid", path);
+		errno = EACCES;
+		return -1;
+	}
 	if (sm_policy_lookup(&sm_the_policy, path, abspath, sizeof abspath,
 			     &rule, &via_resolved) < 0) {
 		char ebuf[32];
