@@ -138,38 +138,51 @@ static int resource_errno(int err)
 	       err == ENOBUFS;
 }
 
-/* Logs a policy failure: what step failed on which path, and why. */
-static void fail_log(const char *path, const char *step, int err, int warn)
+/* How the steps after the bind went: the first failure, for the errno. */
+struct outcome {
+	const char *path;
+	int warn;		/* on_error=warn: log and go on */
+	const char *step;	/* the first step that failed, or NULL */
+	int err;		/* its errno */
+};
+
+/*
+ * Records that step failed with errno and logs it. Returns nonzero when
+ * the remaining steps should still be tried (on_error=warn).
+ */
+static int failed(struct outcome *o, const char *step)
 {
 	char ebuf[32];
+	int err = errno;
 
-	sm_log(SM_LOG_ERROR, "bind %s: %s: %s%s", path, step,
+	if (!o->step) {
+		o->step = step;
+		o->err = err;
+	}
+	sm_log(SM_LOG_ERROR, "bind %s: %s: %s%s", o->path, step,
 	       sm_strerror(err, ebuf, sizeof ebuf),
-	       warn ? " (on_error=warn: bind kept)" : "");
+	       o->warn ? " (on_error=warn: bind kept)" : "");
+	return o->warn;
 }
 
 int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 	     int on_error, int fd, const struct sockaddr *addr,
 	     socklen_t len, const char *path)
 {
-	int warn = on_error == SM_ON_ERROR_WARN;
-	int err = 0;
-	const char *step = NULL;
+	struct outcome o = { path, on_error == SM_ON_ERROR_WARN, NULL, 0 };
 	struct sm_born born;
 	struct target t;
-	mode_t mode;
+	mode_t mode = 0;	/* unknown: leave the file as closed as born */
+	int mask;
 
 	if (sm_born_bind(real_bind, fd, addr, len, &born) < 0) {
 		if (!born.guard_err) {
 			errno = born.err;
 			return -1;
 		}
-		fail_log(path, "cannot create the socket file closed",
-			 born.guard_err, warn);
-		if (!warn) {
-			errno = born.guard_err;
+		errno = born.guard_err;
+		if (!failed(&o, "cannot create the socket file closed"))
 			return -1;
-		}
 		if (real_bind(fd, addr, len) < 0)
 			return -1;
 	}
@@ -178,65 +191,48 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 		/* Not provably ours: touch nothing, remove nothing. */
 		int why = errno;
 
-		fail_log(path, "cannot prove the socket file is ours", why,
-			 warn);
-		if (warn)
+		if (failed(&o, "cannot prove the socket file is ours"))
 			return 0;
 		errno = resource_errno(why) ? why : EACCES;
 		return -1;
 	}
 
-	if (rule->keys & (SM_HAS_MODE | SM_HAS_UMASK)) {
+	if (rule->keys & (SM_HAS_MODE | SM_HAS_UMASK))
 		mode = rule->mode;
-	} else {	/* the mode the program's umask would have given */
-		int mask = sm_read_umask();
+	else if ((mask = sm_read_umask()) >= 0)	/* as the program's umask */
+		mode = 0777 & ~(mode_t)mask;	/* would have made it */
+	else if (!failed(&o, "reading the umask (is /proc mounted?)"))
+		goto done;
 
-		if (mask < 0) {
-			err = errno;
-			step = "reading the umask (is /proc mounted?)";
-			mask = 0777;
-		}
-		mode = 0777 & ~(mode_t)mask;
-	}
-
-	if ((!step || warn) &&
-	    (rule->keys & (SM_HAS_OWNER | SM_HAS_GROUP)) &&
+	if ((rule->keys & (SM_HAS_OWNER | SM_HAS_GROUP)) &&
 	    fchownat(t.fd, "",
 		     rule->keys & SM_HAS_OWNER ? rule->uid : (uid_t)-1,
 		     rule->keys & SM_HAS_GROUP ? rule->gid : (gid_t)-1,
-		     AT_EMPTY_PATH) < 0) {
-		err = errno;
-		step = "chown";
-	}
-	if ((!step || warn) && drop_acl(&t) < 0) {
-		err = errno;
-		step = err == ENOENT ? "removing the inherited ACL (is /proc "
-				       "mounted?)"
-				     : "removing the inherited ACL";
-	}
-	if ((!step || warn) && chmod_target(&t, mode) < 0) {
-		err = errno;
-		step = "chmod";
-	}
-
-	if (step) {
-		fail_log(path, step, err, warn);
-		if (!warn)
-			remove_target(&t);
-	} else {
+		     AT_EMPTY_PATH) < 0 &&
+	    !failed(&o, "chown"))
+		goto done;
+	if (drop_acl(&t) < 0 &&
+	    !failed(&o, errno == ENOENT ? "removing the inherited ACL (is "
+				"/proc mounted?)" : "removing the inherited ACL"))
+		goto done;
+	if (chmod_target(&t, mode) < 0 && !failed(&o, "chmod"))
+		goto done;
+	if (!o.step)
 		sm_log(SM_LOG_INFO, "%s: mode %04o owner %u group %u", path,
 		       (unsigned)mode,
 		       (unsigned)(rule->keys & SM_HAS_OWNER ? rule->uid
 							    : t.st.st_uid),
 		       (unsigned)(rule->keys & SM_HAS_GROUP ? rule->gid
 							    : t.st.st_gid));
-	}
+done:
+	if (o.step && !o.warn)
+		remove_target(&t);
 	close(t.fd);
 	if (t.dirfd >= 0)
 		close(t.dirfd);
-	if (step && !warn) {
+	if (o.step && !o.warn) {
 		/* ENOENT means no /proc here; the program's path exists. */
-		errno = err == ENOENT ? EACCES : err;
+		errno = o.err == ENOENT ? EACCES : o.err;
 		return -1;
 	}
 	return 0;
