@@ -1,6 +1,8 @@
 /* test_keys.c - value parsers shared by every front end (SPEC 3.1, 6). */
+#include <grp.h>
 #include <string.h>
 
+#include "ids.h"
 #include "keys.h"
 #include "log.h"
 #include "unit.h"
@@ -79,6 +81,27 @@ static void keys_parse_into_the_rule(void)
 	CU_ASSERT_PTR_NULL(sm_key_find("acl", 3));
 }
 
+/* The lookup cache gives what NSS gives, also past its eight slots. */
+static void group_lookups_agree_with_nss(void)
+{
+	static const char *const names[] = {
+		"root", "daemon", "bin", "sys", "adm", "tty", "disk", "lp",
+		"mail", "news", "uucp", "man", "nogroup", "root", "nogroup",
+	};
+	size_t i, round;
+
+	for (round = 0; round < 2; round++)
+		for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+			const struct group *gr = getgrnam(names[i]);
+			gid_t gid = 4242;
+
+			if (!gr)
+				continue;
+			CU_ASSERT_PTR_NULL(sm_lookup_group(names[i], &gid));
+			CU_ASSERT_EQUAL(gid, gr->gr_gid);
+		}
+}
+
 static void words_parse_exactly(void)
 {
 	int v = -1;
@@ -104,6 +127,7 @@ void suite_keys(void)
 		{ "octal accepts permission bits", octal_accepts_permission_bits },
 		{ "octal rejects SPEC 6 values", octal_rejects_spec6_values },
 		{ "keys parse into the rule", keys_parse_into_the_rule },
+		{ "group lookups agree with NSS", group_lookups_agree_with_nss },
 		{ "words parse exactly", words_parse_exactly },
 		CU_TEST_INFO_NULL,
 	};
