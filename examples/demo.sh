@@ -5,45 +5,42 @@
 #   demo.sh LIBRARY
 set -u
 LIB=${1:?usage: demo.sh /path/to/libsockmode.so}
+# shellcheck source=examples/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 if [ "$(id -u)" -ne 0 ]; then
 	echo "demo: run as root (the client becomes 'nobody' with setpriv)" >&2
 	exit 1
 fi
-dir=$(mktemp -d /tmp/sockmode-demo.XXXXXX)
-chmod 755 "$dir"
-sock=$dir/app.sock
-srv=""
-trap '[ -n "$srv" ] && kill "$srv" 2>/dev/null; rm -rf "$dir"' EXIT
+make_tmp demo
+sock=$tmp/app.sock
 umask 022
 
 # round TITLE [VAR=VALUE...]: one server/client round; 0 when nobody got in.
 round() {
-	local title=$1 i rc
+	local title=$1 srv i rc said
 	shift
-	rm -f "$sock" "$dir/received"
+	rm -f "$sock"
 	printf '\n== %s\n' "$title"
 	printf '   root# %s nc -lU %s\n' "$*" "$sock"
-	env "$@" nc -lU "$sock" >"$dir/received" &
-	srv=$!
-	for ((i = 0; i < 100; i++)); do
-		[ -S "$sock" ] && break
-		sleep 0.05
-	done
+	start server env "$@" nc -lU "$sock"
+	srv=$last
+	wait_until 5 test -S "$sock"
+	# What the server said on stderr (a loader warning, say), then later.
+	said=$(wc -c <"$tmp/server.err")
+	head -c "$said" "$tmp/server.err" >&2
 	printf '   %s %s\n' "$(stat -c '%A %U %G' "$sock")" "$sock"
 	printf '   nobody$ echo "hello from nobody" | nc -NU %s\n' "$sock"
-	echo "hello from nobody" | timeout 5 setpriv --reuid=65534 \
-		--regid=65534 --clear-groups nc -NU "$sock" 2>&1 | sed 's/^/   /'
-	rc=${PIPESTATUS[1]}
+	nc_send "$sock" "hello from nobody" "${NOBODY[@]}" 2>&1 | sed 's/^/   /'
+	rc=${PIPESTATUS[0]}
 	# A served client makes nc -l exit by itself; a refused one does not.
 	for ((i = 0; rc == 0 && i < 40; i++)); do
 		kill -0 "$srv" 2>/dev/null || break
 		sleep 0.05
 	done
-	kill "$srv" 2>/dev/null
-	wait "$srv" 2>/dev/null
-	srv=""
-	if [ -s "$dir/received" ]; then
-		printf '   server received: %s\n' "$(cat "$dir/received")"
+	stop "$srv"
+	tail -c "+$((said + 1))" "$tmp/server.err" >&2
+	if [ -s "$tmp/server.out" ]; then
+		printf '   server received: %s\n' "$(cat "$tmp/server.out")"
 	fi
 	return "$rc"
 }

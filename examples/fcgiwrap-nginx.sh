@@ -19,79 +19,21 @@
 #   examples/fcgiwrap-nginx.sh [BUILD-DIR]  (default: the repository's build/)
 # Run as root. Exit 0 only when every step showed what it should.
 set -euo pipefail
+# shellcheck source=examples/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-build=$(cd "${1:-$here/../build}" && pwd)
-sockmode=$build/sockmode
+use_build "${1:-}"
 nginx=/usr/sbin/nginx
 fcgiwrap=/usr/sbin/fcgiwrap
-unset "${!SOCKMODE_@}"		# only what this example asks for
+need_root "nginx's workers become www-data"
+need_sockmode
+need "$nginx" "apt-get install nginx-light"
+need "$fcgiwrap" "apt-get install fcgiwrap"
+need curl "apt-get install curl"
+need /usr/bin/python3 "to find a free port"
+need_user www-data
 
-die() { echo "fcgiwrap-nginx.sh: FAIL: $*" >&2; exit 1; }
-[ "$(id -u)" -eq 0 ] || die "run as root (nginx's workers become www-data)"
-[ -x "$sockmode" ] || die "no $sockmode (run make)"
-[ -x "$nginx" ] || die "needs $nginx (apt-get install nginx-light)"
-[ -x "$fcgiwrap" ] || die "needs $fcgiwrap (apt-get install fcgiwrap)"
-command -v curl >/dev/null || die "needs curl (apt-get install curl)"
-[ -x /usr/bin/python3 ] || die "needs /usr/bin/python3 (to find a free port)"
-getent passwd www-data >/dev/null || die "needs the user www-data"
-
-tmp=""
-pids=()
-
-cleanup() {
-	local pid i
-	trap '' INT TERM HUP	# finish cleaning up, whatever comes
-	for pid in "${pids[@]}"; do
-		kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-	done
-	for pid in "${pids[@]}"; do
-		for ((i = 0; i < 60; i++)); do
-			kill -0 -- "-$pid" 2>/dev/null || break
-			sleep 0.05
-		done
-		kill -KILL -- "-$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
-	[ -z "$tmp" ] || rm -rf "$tmp"
-}
-trap cleanup EXIT
-tmp=$(mktemp -d /tmp/sockmode-fcgi.XXXXXX)
-chmod 0755 "$tmp"		# www-data must reach the socket inside
-
-# start NAME CMD...: runs CMD in its own process group (cleanup kills it
-# and all it forks), output into $tmp/NAME.out and $tmp/NAME.err; the
-# process group id goes into $last.
-start() {
-	local name=$1
-	shift
-	setsid "$@" </dev/null >"$tmp/$name.out" 2>"$tmp/$name.err" &
-	last=$!
-	pids+=("$last")
-}
-
-# stop PGID: stops that process group (TERM, then KILL) and reaps it.
-stop() {
-	local i
-	kill -TERM -- "-$1" 2>/dev/null || true
-	for ((i = 0; i < 60; i++)); do
-		kill -0 -- "-$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL -- "-$1" 2>/dev/null || true
-	wait "$1" 2>/dev/null || true
-}
-
-# wait_until SECONDS CMD...: polls CMD every 50 ms, at most SECONDS.
-wait_until() {
-	local i n=$(($1 * 20))
-	shift
-	for ((i = 0; i < n; i++)); do
-		"$@" && return 0
-		sleep 0.05
-	done
-	return 1
-}
+make_tmp fcgi
 
 # fetch: GET / through nginx; the body into $tmp/body, prints the status.
 fetch() {
@@ -172,10 +114,8 @@ wait_until 10 answering ||
 echo "== sockmode -m 0660 -g www-data -- fcgiwrap -s unix:$sock"
 start fcgi "$sockmode" -m 0660 -g www-data -- "$fcgiwrap" -s "unix:$sock"
 fcgi=$last
-wait_until 10 test -S "$sock" || die "no socket $sock: $(cat "$tmp/fcgi.err")"
-got=$(stat -c '%a %U %G' "$sock")
-[ "$got" = "660 root www-data" ] || die "socket is '$got', expected '660 root www-data'"
-echo "   $(stat -c '%A %U:%G' "$sock")"
+wait_socket 10 "$sock" fcgi
+socket_is "$sock" "660 root www-data"
 status=$(fetch)
 [ "$status" = 200 ] || die "GET through nginx gave $status, expected 200"
 [ "$(cat "$tmp/body")" = "$expected" ] ||
@@ -186,8 +126,8 @@ echo "== control: the same without sockmode"
 stop "$fcgi"
 rm -f "$sock"
 start plain "$fcgiwrap" -s "unix:$sock"
-wait_until 10 test -S "$sock" || die "no socket $sock: $(cat "$tmp/plain.err")"
-echo "   $(stat -c '%A %U:%G' "$sock")"
+wait_socket 10 "$sock" plain
+show_socket "$sock"
 status=$(fetch)
 [ "$status" = 502 ] || die "GET without sockmode gave $status, expected 502"
 grep -q "connect() to unix:$sock failed (13: Permission denied)" \
@@ -196,5 +136,5 @@ grep -q "connect() to unix:$sock failed (13: Permission denied)" \
 echo "   curl http://127.0.0.1:$port/ -> $status"
 echo "   nginx: $(grep -o 'connect() to unix:[^,]*' "$tmp/logs/error.log" | tail -n 1)"
 
-echo "fcgiwrap-nginx.sh: ok: 200 and the CGI output with sockmode," \
+ok "200 and the CGI output with sockmode," \
 	"502 (Permission denied) without"

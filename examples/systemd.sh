@@ -20,56 +20,21 @@
 #   examples/systemd.sh [BUILD-DIR]     (default: the repository's build/)
 # Run as root. Exit 0 only when every step showed what it should.
 set -euo pipefail
+# shellcheck source=examples/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-build=$(cd "${1:-$here/../build}" && pwd)
+use_build "${1:-}"
 lib=$build/libsockmode.so
 unit=$here/systemd/legacy-daemon.service
 dropin=$here/systemd/legacy-daemon.service.d/sockmode.conf
-WWW=(setpriv --reuid=www-data --regid=www-data --clear-groups)
-NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-
-die() { echo "systemd.sh: FAIL: $*" >&2; exit 1; }
-[ "$(id -u)" -eq 0 ] || die "run as root (the clients become www-data, nobody)"
+need_root "the clients become www-data, nobody"
 [ -r "$lib" ] || die "no $lib (run make)"
 [ -r "$unit" ] || die "no $unit"
 [ -r "$dropin" ] || die "no $dropin"
-nc -h 2>&1 | grep -q OpenBSD || die "needs OpenBSD netcat (netcat-openbsd)"
-getent passwd www-data >/dev/null || die "needs the user www-data"
+need_openbsd_nc
+need_user www-data
 
-tmp=""
-pids=()
-
-cleanup() {
-	local pid i
-	trap '' INT TERM HUP	# finish cleaning up, whatever comes
-	for pid in "${pids[@]}"; do
-		kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-	done
-	for pid in "${pids[@]}"; do
-		for ((i = 0; i < 40; i++)); do
-			kill -0 -- "-$pid" 2>/dev/null || break
-			sleep 0.05
-		done
-		kill -KILL -- "-$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
-	[ -z "$tmp" ] || rm -rf "$tmp"
-}
-trap cleanup EXIT
-tmp=$(mktemp -d /tmp/sockmode-systemd.XXXXXX)
-chmod 0755 "$tmp"		# the clients must reach the socket inside
-
-# wait_until SECONDS CMD...: polls CMD every 50 ms, at most SECONDS.
-wait_until() {
-	local i n=$(($1 * 20))
-	shift
-	for ((i = 0; i < n; i++)); do
-		"$@" && return 0
-		sleep 0.05
-	done
-	return 1
-}
+make_tmp systemd
 
 # verify UNIT: systemd-analyze verify, quietly; fails on any message.
 verify() {
@@ -170,7 +135,9 @@ while IFS= read -r line; do
 done < <(grep '^Environment=' "$dropin")
 for want in LD_PRELOAD=/usr/local/lib/libsockmode.so SOCKMODE_MODE=0660 \
 	SOCKMODE_GROUP=www-data; do
-	printf '%s\n' "${env_lines[@]}" | grep -qxF "$want" ||
+	# Not grep -q: it may exit before printf's last line, whose
+	# SIGPIPE would fail the pipe (pipefail).
+	printf '%s\n' "${env_lines[@]}" | grep -xF "$want" >/dev/null ||
 		die "$dropin: no Environment=$want"
 done
 grep -q '^#.*ExecStart=/usr/local/bin/sockmode -m 0660 -g www-data -- ' \
@@ -195,25 +162,19 @@ read -r -a cmd <<<"${exec_start//\/run\/legacy/$run/legacy}"
 echo "   env -i ${envs[*]}"
 echo "       ${cmd[*]}"
 # A clean environment and stdin from /dev/null, as systemd gives them.
-setsid env -i "${envs[@]}" "${cmd[@]}" </dev/null >"$tmp/daemon.out" \
-	2>"$tmp/daemon.err" &
-pids+=("$!")
-wait_until 5 test -S "$sock" || die "no socket $sock: $(cat "$tmp/daemon.err")"
-got=$(stat -c '%a %U %G' "$sock")
-[ "$got" = "660 root www-data" ] || die "socket is '$got', expected '660 root www-data'"
-echo "   $(stat -c '%A %U:%G' "$sock")"
-echo "hello from www-data" | timeout 5 "${WWW[@]}" nc -NU "$sock" ||
+start daemon env -i "${envs[@]}" "${cmd[@]}"
+wait_socket 5 "$sock" daemon
+socket_is "$sock" "660 root www-data"
+nc_send "$sock" "hello from www-data" "${WWW[@]}" ||
 	die "www-data could not connect"
-wait_until 5 grep -qxF "hello from www-data" "$tmp/daemon.out" ||
+wait_until 5 has "$tmp/daemon.out" "hello from www-data" ||
 	die "the daemon did not receive www-data's line"
 echo "   www-data connected; the daemon got: $(cat "$tmp/daemon.out")"
-if echo "hello from nobody" | timeout 5 "${NOBODY[@]}" nc -NU "$sock" \
-		2>"$tmp/nobody.err"; then
+if nc_send "$sock" "hello from nobody" "${NOBODY[@]}" 2>"$tmp/nobody.err"; then
 	die "nobody (not in www-data) reached the 0660 socket"
 fi
-grep -q 'Permission denied' "$tmp/nobody.err" ||
-	die "expected 'Permission denied' for nobody, got: $(cat "$tmp/nobody.err")"
+denied "$tmp/nobody.err" nobody
 echo "   nobody refused: Permission denied"
 
-echo "systemd.sh: ok: the unit and drop-in are well formed, and the" \
+ok "the unit and drop-in are well formed, and the" \
 	"drop-in's environment gives 0660 root:www-data"
