@@ -2,6 +2,8 @@
 #ifndef SOCKMODE_CLI_H
 #define SOCKMODE_CLI_H
 
+#include <stddef.h>
+
 #include "policy.h"
 
 /* Prints pol as a table on stdout (--check). Returns the exit status. */
@@ -12,12 +14,42 @@ int cli_print_rules(const struct sm_policy *pol);
 int cli_explain(const struct sm_policy *pol, const char *path);
 
 /* Sets the SOCKMODE_* variables to what get returns (unsetting those it
- * returns NULL for) and puts the library into LD_PRELOAD once. Exits 111
- * when the library cannot be found or the environment not changed. */
-void cli_set_environment(const char *(*get)(const char *name));
+ * returns NULL for) and, when with_lib is set, puts the library into
+ * LD_PRELOAD once. Exits 111 when the library cannot be found or the
+ * environment not changed. */
+void cli_set_environment(const char *(*get)(const char *name), int with_lib);
 
-/* Warns about a command the library cannot reach, then execs it.
- * Returns only on failure: 126 not executable, 127 not found. */
+/* Finds cmd as execvp(3) would: as given when it holds a '/', else the
+ * first executable regular file in $PATH. Writes it into out; returns 0,
+ * or -1 when none was found. */
+int cli_find_command(const char *cmd, char *out, size_t size);
+
+/* Execs argv (searching $PATH). Returns only on failure, after a message:
+ * 126 not executable, 127 not found. */
 int cli_exec(char **argv);
+
+/* What cli_inspect() finds out about a command file. */
+enum {
+	CLI_ELF = 1u << 0,	/* an ELF file of this byte order */
+	CLI_STATIC = 1u << 1,	/* ELF without PT_INTERP: statically linked */
+	CLI_GO = 1u << 2,	/* has Go build info (.go.buildinfo) */
+	CLI_SETID = 1u << 3,	/* set-user-ID or set-group-ID */
+};
+
+/* The CLI_* bits that describe file; 0 when it cannot be read. */
+unsigned cli_inspect(const char *file);
+
+/*
+ * Runs the seccomp supervisor of SPEC 7 for this process: forks it
+ * (double fork: this process gets no child), then sets no_new_privs and
+ * installs a filter that hands every bind(2) of this process and its
+ * descendants to the supervisor, which applies pol (a copy made by the
+ * fork) to AF_UNIX path binds and lets the kernel do the others. Call it
+ * last before cli_exec(). Returns 0 once the supervisor holds the
+ * filter's listener; on any failure prints a "sockmode: " message and
+ * returns 111: the caller must exit with it and run nothing (never the
+ * command unprotected).
+ */
+int cli_supervise(const struct sm_policy *pol);
 
 #endif

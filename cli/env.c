@@ -64,7 +64,7 @@ static void set_or_die(const char *name, const char *value)
 	}
 }
 
-void cli_set_environment(const char *(*get)(const char *name))
+void cli_set_environment(const char *(*get)(const char *name), int with_lib)
 {
 	static const char *const others[] = {
 		"SOCKMODE_MATCH", "SOCKMODE_CONFIG", "SOCKMODE_ON_ERROR",
@@ -78,6 +78,8 @@ void cli_set_environment(const char *(*get)(const char *name))
 		set_or_die(sm_keys[i].env, get(sm_keys[i].env));
 	for (i = 0; others[i]; i++)
 		set_or_die(others[i], get(others[i]));
+	if (!with_lib)	/* --via=seccomp: the supervisor acts, not the library */
+		return;
 
 	if (find_library(lib, sizeof lib) < 0) {
 		fprintf(stderr, "sockmode: cannot find %s beside this program "

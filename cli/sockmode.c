@@ -1,4 +1,5 @@
-/* sockmode.c - the wrapper: validate, set SOCKMODE_*, preload, exec.
+/* sockmode.c - the wrapper: validate, set SOCKMODE_*, preload or
+ * supervise (--via), exec.
  *
  * Exit codes (skarnet style): 100 wrong usage or invalid configuration,
  * 111 a system call failed, 126 the command cannot be executed, 127 it
@@ -23,15 +24,17 @@
 
 static const char usage[] =
 	"usage: sockmode [-m MODE | -u UMASK] [-o OWNER] [-g GROUP] [-p GLOB]...\n"
-	"                [-c FILE] [--on-error fail|warn] [-v] [--] COMMAND [ARG]...\n"
+	"                [-c FILE] [--on-error fail|warn] [--via auto|preload|seccomp]\n"
+	"                [-v] [--] COMMAND [ARG]...\n"
 	"       sockmode --check [-c FILE]\n"
 	"       sockmode --explain PATH [-c FILE]\n"
 	"       sockmode --version | --help\n";
 
 static const char help[] =
-	"Runs COMMAND with libsockmode.so preloaded, so that the Unix socket\n"
-	"files it binds get the mode, owner and group asked for here or in the\n"
-	"rules file (see sockmode(1), sockmode.conf(5)).\n"
+	"Runs COMMAND with libsockmode.so preloaded, or under a seccomp\n"
+	"supervisor, so that the Unix socket files it binds get the mode, owner\n"
+	"and group asked for here or in the rules file (see sockmode(1),\n"
+	"sockmode.conf(5)).\n"
 	"\n"
 	"  -m MODE            octal permission bits (0660)\n"
 	"  -u UMASK           instead of -m: mode = 0777 & ~UMASK\n"
@@ -41,6 +44,9 @@ static const char help[] =
 	"  -c FILE            rules file (default /etc/sockmode.conf if present)\n"
 	"  --on-error WHAT    fail (default): a bind whose policy cannot be\n"
 	"                     applied fails; warn: it is logged and kept\n"
+	"  --via HOW          auto (default): seccomp for static and Go\n"
+	"                     programs, else preload; preload: LD_PRELOAD the\n"
+	"                     library; seccomp: bind(2) done by a supervisor\n"
 	"  -v                 log what is done (-vv: more)\n"
 	"  --check            validate the configuration, print the rules\n"
 	"  --explain PATH     say which rule PATH gets, and what it does\n"
@@ -48,7 +54,11 @@ static const char help[] =
 	"Exit: 100 usage or configuration error, 111 system error, 126 COMMAND\n"
 	"not executable, 127 COMMAND not found, else COMMAND's own status.\n";
 
-enum { OPT_ON_ERROR = 256, OPT_CHECK, OPT_EXPLAIN, OPT_VERSION, OPT_HELP };
+enum { OPT_ON_ERROR = 256, OPT_CHECK, OPT_EXPLAIN, OPT_VERSION, OPT_HELP,
+       OPT_VIA };
+
+/* How the policy reaches the program (--via). */
+enum via { VIA_AUTO, VIA_PRELOAD, VIA_SECCOMP };
 
 /* What the options ask for. */
 struct options {
@@ -56,6 +66,7 @@ struct options {
 	char *match;		/* the -p globs joined with ':' */
 	const char *config, *on_error, *explain;
 	int verbose, check, any_rule;
+	enum via via;
 };
 
 /* Messages go to stderr as "sockmode: ...", one line each. */
@@ -140,6 +151,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "explain", required_argument, NULL, OPT_EXPLAIN },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, OPT_HELP },
+		{ "via", required_argument, NULL, OPT_VIA },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, bad = 0;
@@ -184,6 +196,19 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_CHECK:
 			o->check = 1;
 			break;
+		case OPT_VIA:
+			if (strcmp(optarg, "auto") == 0) {
+				o->via = VIA_AUTO;
+			} else if (strcmp(optarg, "preload") == 0) {
+				o->via = VIA_PRELOAD;
+			} else if (strcmp(optarg, "seccomp") == 0) {
+				o->via = VIA_SECCOMP;
+			} else {
+				fprintf(stderr, "sockmode: --via %s: not auto, "
+					"preload or seccomp\n", optarg);
+				bad = 1;
+			}
+			break;
 		case OPT_EXPLAIN:
 			o->explain = optarg;
 			break;
@@ -216,11 +241,54 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return optind;
 }
 
+/*
+ * Decides how the policy reaches cmd: o->via, or for auto the supervisor
+ * for an executable without an ELF interpreter or with Go build info
+ * (they never call libc's bind()), else the library. Says what it chose
+ * at -v, and warns where the way chosen cannot act. Returns VIA_PRELOAD or
+ * VIA_SECCOMP.
+ */
+static enum via choose_via(const struct options *o, const char *cmd)
+{
+	char file[PATH_MAX];
+	unsigned kind = 0;
+	enum via via = o->via;
+	const char *what;
+
+	if (cli_find_command(cmd, file, sizeof file) == 0)
+		kind = cli_inspect(file);
+	else
+		snprintf(file, sizeof file, "%s", cmd);
+	what = kind & CLI_GO ? "is a Go program"
+	     : kind & CLI_STATIC ? "is statically linked"
+	     : kind & CLI_ELF ? "is dynamically linked"
+	     : "is not an ELF executable (a script?)";
+	if (via == VIA_AUTO) {
+		via = kind & (CLI_GO | CLI_STATIC) ? VIA_SECCOMP : VIA_PRELOAD;
+		if (o->verbose)
+			fprintf(stderr, "sockmode: --via=auto chose %s: %s %s\n",
+				via == VIA_SECCOMP ? "seccomp" : "preload",
+				file, what);
+	} else if (via == VIA_PRELOAD && (kind & (CLI_GO | CLI_STATIC))) {
+		fprintf(stderr, "sockmode: warning: %s %s: the library cannot "
+			"act there (--via=seccomp can)\n", file, what);
+	}
+	if (kind & CLI_SETID)
+		fprintf(stderr, "sockmode: warning: %s is set-user-ID or "
+			"set-group-ID: %s\n", file, via == VIA_PRELOAD
+			? "the loader ignores LD_PRELOAD there"
+			: "under the supervisor (no_new_privs) it runs "
+			  "without those privileges");
+	return via;
+}
+
 int main(int argc, char **argv)
 {
-	struct options o = { { NULL }, NULL, NULL, NULL, NULL, 0, 0, 0 };
+	struct options o = { { NULL }, NULL, NULL, NULL, NULL, 0, 0, 0,
+			     VIA_AUTO };
 	struct sm_policy pol;
-	int cmd;
+	enum via via;
+	int cmd, rc;
 
 	cmd = parse_options(argc, argv, &o);
 	cli_opts = &o;
@@ -234,6 +302,9 @@ int main(int argc, char **argv)
 		return cli_print_rules(&pol);
 	if (o.explain)
 		return cli_explain(&pol, o.explain);
-	cli_set_environment(cli_getenv);
+	via = choose_via(&o, argv[cmd]);
+	cli_set_environment(cli_getenv, via == VIA_PRELOAD);
+	if (via == VIA_SECCOMP && (rc = cli_supervise(&pol)) != 0)
+		return rc;	/* never run unprotected */
 	return cli_exec(argv + cmd);
 }

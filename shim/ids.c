@@ -86,10 +86,11 @@ static int cache_get(const struct cache *c, const char *name,
 static void cache_put(struct cache *c, const char *name, unsigned long id)
 {
 	unsigned i = c->next++ % CACHE_SLOTS;
+	size_t len = strlen(name);
 
-	if (strlen(name) >= CACHE_NAME)
+	if (len >= CACHE_NAME)
 		return;
-	strcpy(c->name[i], name);
+	memcpy(c->name[i], name, len + 1);
 	c->id[i] = id;
 }
 
