@@ -113,7 +113,7 @@ demo: lib
 	bash examples/demo.sh "$(CURDIR)/$(B)/libsockmode.so"
 
 check: test
-	@sh tests/check.sh
+	@bash tests/check.sh
 
 bench: lib
 	bash bench/run.sh "$(CURDIR)/$(B)"
