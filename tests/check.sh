@@ -7,7 +7,8 @@
 #   mandoc's lint on the man pages, the unit tests under valgrind, the
 #   threaded stress program under valgrind with the library preloaded and
 #   under ThreadSanitizer (library objects linked in), the library built
-#   against musl, and the rules-file fuzzer for FUZZ_SECONDS (default 30).
+#   against musl with a musl-linked stress program run under it, and the
+#   rules-file fuzzer for FUZZ_SECONDS (default 30).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
@@ -52,6 +53,19 @@ tsan_stress() {
 }
 
 # shellcheck disable=SC2317
+# musl_stress MODE: the stress program linked against musl, with the
+# musl-built library preloaded (its own checks: modes, umask, fds).
+musl_stress() {
+	local d rc
+	d=$(mktemp -d)
+	env "${stress_env[@]}" LD_PRELOAD="$PWD/$B/musl/libsockmode.so" \
+		"$B/musl/stress" "$1" "$d" 1
+	rc=$?
+	rm -rf "$d"
+	return "$rc"
+}
+
+# shellcheck disable=SC2317
 # valgrind_stress: the threaded stress program under memcheck with the
 # library preloaded (its own checks: modes, umask, descriptor count).
 valgrind_stress() {
@@ -84,7 +98,12 @@ step "tsan: build" gcc -D_GNU_SOURCE -O1 -g -fsanitize=thread -Ishim \
 for mode in threads signal fork; do
 	step "tsan: stress $mode" tsan_stress "$mode"
 done
-step musl make -s CC=musl-gcc B="$B/musl" lib
+step "musl: library" make -s CC=musl-gcc B="$B/musl" lib
+step "musl: stress program" musl-gcc -D_GNU_SOURCE -O2 -o "$B/musl/stress" \
+	tests/bin/stress.c -lpthread
+for mode in threads signal; do
+	step "musl: stress $mode under the musl library" musl_stress "$mode"
+done
 step "fuzz: rules file, ${FUZZ_SECONDS:-30} s" make -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
 
 # The summary, from this run and make test's logs.
