@@ -252,6 +252,28 @@ alt st-dgram "$ROUNDS" "$AC_ARGS -d path $SOCK" "bare" "lib $ACT" "textbook"
 alt mt-stream "$ROUNDS" "$AC_ARGS -t path $SOCK" "bare" "lib $ACT" "textbook"
 alt mt-dgram "$ROUNDS" "$AC_ARGS -t -d path $SOCK" "bare" "lib $ACT" \
 	"textbook"
+# SPEC 7: the same matching bind done by the seccomp supervisor
+# (sockmode --via=seccomp), next to the library. A variant's words may be
+# a command prefix: env runs sockmode, which execs the bind loop.
+SUPER="$BUILD/sockmode --via=seccomp -m 0660 -o $UIDN -g $GIDN --"
+SUPER_NOTE=""
+if [ -x "$BUILD/sockmode" ] && $SUPER /bin/true 2>/dev/null; then
+	log "3c. acting through the seccomp supervisor"
+	alt sv-stream "$ROUNDS" "$AC_ARGS path $SOCK" "bare" "lib $ACT" \
+		"super $SUPER"
+	alt sv-inet "$ROUNDS" "-r 20 -n 200 inet" "bare" "super $SUPER"
+	if command -v hyperfine >/dev/null; then
+		hyperfine -N --style none --warmup 20 --runs $((200 / Q)) \
+			--export-json "$WORK/sv-start.json" \
+			"$BUILD/sockmode --via=preload -m 0660 -- $BB/true" \
+			"$SUPER $BB/true" >/dev/null 2>&1 ||
+			SUPER_NOTE="hyperfine failed: no start-up figure."
+	else
+		SUPER_NOTE="hyperfine is not installed: no start-up figure."
+	fi
+else
+	SUPER_NOTE="sockmode --via=seccomp does not run here (no build/sockmode, or seccomp refused): not measured."
+fi
 log "3b. the library's calls inside bind(), cheaper ways"
 # tc TAG "ENV..." "BINDLOOP ARGS": the calls made inside bind(), timed.
 tc() {
@@ -517,6 +539,9 @@ echo "| 2. pass-through: AF_INET / abstract / non-matching path | the same bind 
 echo "| 3. acting: matching path bind, single-threaded, stream / dgram | bare bind | $R_ACT / $R_ACTD | ≤ 2.5 | $(verdict "$(printf '%s\n' "$R_ACT" "$R_ACTD" | sort -g | tail -1)" 2.5) |"
 echo "| 3. acting: matching path bind, multi-threaded, stream / dgram | bare bind, multi-threaded | $R_MT / $R_MTD | (reported) | |"
 echo "| 3. acting: single-threaded stream / dgram | textbook sequence by hand | $(ratio "$(med st-stream.lib)" "$(med st-stream.textbook)") / $(ratio "$(med st-dgram.lib)" "$(med st-dgram.textbook)") | (reported) | |"
+if [ -s "$WORK/sv-stream.super.stats" ]; then
+	echo "| 3. acting through the seccomp supervisor (SPEC 7), stream | bare bind / libsockmode.so | $(ratio "$(med sv-stream.super)" "$(med sv-stream.bare)") / $(ratio "$(med sv-stream.super)" "$(med sv-stream.lib)") | (reported) | |"
+fi
 echo "| 4. scale: load time per rule (1 → 10,000 rules) | | +$LOAD_PER_RULE ns | (reported) | |"
 echo "| 4. scale: matching bind, per rule scanned | | +$BIND_PER_RULE ns | (reported) | |"
 echo "| allocations inside bind() (all cases of section 5) | | $( [ $MC_ALL0 = yes ] && echo none || echo some) | none | $( [ $MC_ALL0 = yes ] && echo met || echo '**not met**') |"
@@ -676,6 +701,38 @@ for t in st-stream st-dgram mt-stream mt-dgram; do
 	fi
 	arow "$t" textbook "textbook sequence"
 done
+echo
+
+echo "### 3.0 Through the seccomp supervisor (sockmode --via=seccomp)"
+echo
+if [ -s "$WORK/sv-stream.super.stats" ]; then
+	echo "The same loops, the program run by \`$SUPER\`"
+	echo "(the binds done by the supervisor, SPEC 7), interleaved with the"
+	echo "bare bind and the library. *inet* is a pass-through bind (AF_INET,"
+	echo "port 0): the filter still stops it, the supervisor lets it"
+	echo "continue."
+	echo
+	echo "| case | variant | min / **median** / max µs | vs bare | vs libsockmode.so |"
+	echo "|---|---|---|---|---|"
+	for v in bare lib super; do
+		[ -s "$WORK/sv-stream.$v.stats" ] || continue
+		echo "| stream, matching | $v | $(mmm "$(st sv-stream.$v)" 1000 2) | $(ratio "$(med sv-stream.$v)" "$(med sv-stream.bare)") | $(ratio "$(med sv-stream.$v)" "$(med sv-stream.lib)") |"
+	done
+	for v in bare super; do
+		echo "| inet, pass-through | $v | $(mmm "$(st sv-inet.$v)" 1000 2) | $(ratio "$(med sv-inet.$v)" "$(med sv-inet.bare)") | |"
+	done
+	if [ -s "$WORK/sv-start.json" ] && command -v jq >/dev/null; then
+		echo
+		echo "Start-up, \`hyperfine -N\`, the command running a trivial program:"
+		echo
+		echo "| command | mean ± σ ms |"
+		echo "|---|---|"
+		jq -r '.results[] | "| `\(.command | sub("^.*/sockmode "; "sockmode ") | sub(" -- .*"; " -- true"))` | \(.mean * 1000 | . * 100 | round / 100) ± \(.stddev * 1000 | . * 100 | round / 100) |"' "$WORK/sv-start.json"
+	fi
+	[ -n "$SUPER_NOTE" ] && { echo; echo "$SUPER_NOTE"; }
+else
+	echo "$SUPER_NOTE"
+fi
 echo
 
 echo "### 3.1 System calls of one matching bind (strace -f)"
