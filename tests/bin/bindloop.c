@@ -42,6 +42,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "testutil.h"
+
 #ifndef SIOCUNIXFILE	/* <linux/un.h>, which clashes with <sys/un.h> */
 #define SIOCUNIXFILE (SIOCPROTOPRIVATE + 0)	/* Linux >= 4.19 */
 #endif
@@ -64,37 +66,6 @@ static int net_admin(int on)
 	else
 		d[CAP_NET_ADMIN / 32].effective &= ~bit;
 	return (int)syscall(SYS_capset, &h, d);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1;	/* the DIR's own descriptor */
-}
-
-static void *idle(void *arg)
-{
-	(void)arg;
-	for (;;)
-		pause();
-	return NULL;
 }
 
 /* 1: fd (O_PATH) is the inode socket s is bound to; 0: it is not. */

@@ -28,46 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* The process umask as the kernel reports it, read without changing it;
- * -1 when unreadable. */
-static int read_umask(void)
-{
-	char buf[2048], *p;
-	ssize_t n;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC), v = 0;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	p = strstr(buf, "\nUmask:");
-	if (!p)
-		return -1;
-	for (p += 8; *p == '\t' || *p == ' '; p++)
-		;
-	for (; *p >= '0' && *p <= '7'; p++)
-		v = v * 8 + (*p - '0');
-	return v;
-}
-
-static void *idle(void *arg)
-{
-	(void)arg;
-	for (;;)
-		pause();
-	return NULL;
-}
+#include "testutil.h"
 
 int main(int argc, char **argv)
 {

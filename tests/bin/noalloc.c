@@ -24,6 +24,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "testutil.h"
+
 extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
@@ -127,14 +129,6 @@ static long bind_rounds(const char *tag, int rounds)
 		unlink(sa.sun_path);
 	}
 	return allocs - before;
-}
-
-static void *idle(void *arg)
-{
-	(void)arg;
-	for (;;)
-		pause();
-	return NULL;
 }
 
 int main(int argc, char **argv)

@@ -31,6 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "testutil.h"
+
 static mode_t want_mode, stress_umask;
 static long want_uid = -1, want_gid = -1;
 static int violations;
@@ -41,57 +43,6 @@ static void violation(const char *what, long n)
 		printf("VIOLATION: %s: %ld\n", what, n);
 		violations++;
 	}
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* The process umask as the kernel reports it, read without changing it.
- * Async-signal-safe (open/read/close only). -1 when unreadable. */
-static int read_umask(void)
-{
-	char buf[2048];
-	ssize_t n, i;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC), v = 0;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	for (i = 0; i + 6 < n; i++) {
-		if ((i == 0 || buf[i - 1] == '\n') &&
-		    memcmp(buf + i, "Umask:", 6) == 0) {
-			for (i += 6; buf[i] == '\t' || buf[i] == ' '; i++)
-				;
-			for (; buf[i] >= '0' && buf[i] <= '7'; i++)
-				v = v * 8 + (buf[i] - '0');
-			return v;
-		}
-	}
-	return -1;
-}
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1;	/* the DIR's own descriptor */
 }
 
 static void make_addr(struct sockaddr_un *sa, const char *dir,
@@ -148,14 +99,6 @@ static int create_file(const char *path)
 	close(fd);
 	unlink(path);
 	return (int)(st.st_mode & 07777);
-}
-
-static void *idle(void *arg)
-{
-	(void)arg;
-	for (;;)
-		pause();
-	return NULL;
 }
 
 /* Starts a thread that only sleeps, with SIGALRM blocked from its first

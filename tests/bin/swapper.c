@@ -24,15 +24,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "testutil.h"
+
 #define KEEP 64	/* planted inodes checked a while after planting */
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static long tampered;
 

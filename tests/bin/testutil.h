@@ -1,0 +1,73 @@
+/* testutil.h - small helpers shared by the test programs of tests/bin.
+ * static inline, so that a program that uses only some of them builds
+ * without unused-function warnings. */
+#ifndef SOCKMODE_TESTUTIL_H
+#define SOCKMODE_TESTUTIL_H
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Seconds on the monotonic clock. */
+static inline double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The number of open descriptors of this process, or -1. */
+static inline int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1;	/* the DIR's own descriptor */
+}
+
+/* The umask from /proc/self/status, without changing it; -1 when
+ * unreadable. Async-signal-safe in practice: open, read, close and
+ * string scanning (the stress test calls it from a signal handler). */
+static inline int read_umask(void)
+{
+	char buf[2048], *p;
+	ssize_t n;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC), v = 0;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strstr(buf, "\nUmask:");
+	if (!p)
+		return -1;
+	for (p += 8; *p == '\t' || *p == ' '; p++)
+		;
+	for (; *p >= '0' && *p <= '7'; p++)
+		v = v * 8 + (*p - '0');
+	return v;
+}
+
+/* A thread that only exists, so that the process is multi-threaded. */
+static inline void *idle(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+#endif
