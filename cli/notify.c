@@ -427,7 +427,7 @@ void sup_handle(int listener, const struct seccomp_notif *req,
 	struct sockaddr_un un;
 	struct iovec local, remote;
 	const char *why = NULL;
-	int fd, len, via_resolved, entered = 0;
+	int fd, len, entered = 0;
 	ssize_t got;
 
 	resp->id = req->id;
@@ -461,13 +461,7 @@ void sup_handle(int listener, const struct seccomp_notif *req,
 	memcpy(path, un.sun_path, (size_t)len - off);
 	path[(size_t)len - off] = '\0';
 
-	if (!pol->valid) {	/* never: sockmode refuses to run then */
-		sm_log(SM_LOG_ERROR, "bind %s: refused: the sockmode "
-		       "configuration is invalid", path);
-		answer(resp, EACCES);
-		return;
-	}
-	if (pol->nrules == 0)
+	if (pol->valid && pol->nrules == 0)
 		return;
 	entered = path[0] != '/';
 	if (see_as((pid_t)req->pid, entered, &why) < 0) {
@@ -478,25 +472,13 @@ void sup_handle(int listener, const struct seccomp_notif *req,
 	 * its own (a reused thread id would have made them another's). */
 	if (!still_valid(listener, req->id))
 		goto out;
-	if (sm_policy_lookup(pol, path, abspath, sizeof abspath, &rule,
-			     &via_resolved) < 0) {	/* as the hook does */
-		int err = errno;
-		char ebuf[32];
-
-		sm_log(SM_LOG_ERROR, "bind %s: cannot make the path absolute "
-		       "to match it: %s", path,
-		       sm_strerror(err, ebuf, sizeof ebuf));
-		if (pol->on_error != SM_ON_ERROR_WARN)
-			answer(resp, err);
+	switch (sm_policy_decide(pol, path, abspath, sizeof abspath, &rule)) {
+	case -1:
+		answer(resp, errno);
+		goto out;
+	case 0:
 		goto out;
 	}
-	if (!rule) {
-		sm_log(SM_LOG_DEBUG, "bind %s: no rule matches", path);
-		goto out;
-	}
-	sm_log(SM_LOG_DEBUG, "bind %s: rule %u (%s)%s", path,
-	       (unsigned)(rule - pol->rules) + 1, rule->origin,
-	       via_resolved ? ", through the resolved directory" : "");
 	bind_for(listener, req, rule, fd, &un, (socklen_t)len, path, resp);
 out:
 	if (entered && fchdir(root_fd) < 0)

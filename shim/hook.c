@@ -10,7 +10,6 @@
 #include <sys/un.h>
 
 #include "apply.h"
-#include "keys.h"
 #include "log.h"
 #include "path.h"
 #include "policy.h"
@@ -64,7 +63,7 @@ static int sm_bind(int fd, const struct sockaddr *addr, socklen_t len)
 	const size_t off = offsetof(struct sockaddr_un, sun_path);
 	char path[SM_SUN_PATH_SIZE], abspath[PATH_MAX];
 	const struct sm_rule *rule;
-	int saved = errno, rc, via_resolved;
+	int saved = errno, rc;
 
 	if (!sm_loaded) {
 		sm_load();
@@ -85,33 +84,14 @@ static int sm_bind(int fd, const struct sockaddr *addr, socklen_t len)
 	/* sun_path need not be NUL-terminated: copy what the kernel reads. */
 	memcpy(path, un->sun_path, len - off);
 	path[len - off] = '\0';
-	if (!sm_the_policy.valid) {	/* fail closed (SPEC 4.6) */
-		sm_log(SM_LOG_ERROR, "bind %s: refused: the sockmode "
-		       "configuration is invalid", path);
-		errno = EACCES;
+	switch (sm_policy_decide(&sm_the_policy, path, abspath,
+				 sizeof abspath, &rule)) {
+	case -1:
 		return -1;
-	}
-	if (sm_policy_lookup(&sm_the_policy, path, abspath, sizeof abspath,
-			     &rule, &via_resolved) < 0) {
-		char ebuf[32];
-
-		sm_log(SM_LOG_ERROR, "bind %s: cannot make the path absolute "
-		       "to match it: %s", path,
-		       sm_strerror(errno, ebuf, sizeof ebuf));
-		if (sm_the_policy.on_error == SM_ON_ERROR_WARN) {
-			errno = saved;
-			return sm_libc_bind(fd, addr, len);
-		}
-		return -1;
-	}
-	if (!rule) {
-		sm_log(SM_LOG_DEBUG, "bind %s: no rule matches", path);
+	case 0:
 		errno = saved;
 		return sm_libc_bind(fd, addr, len);
 	}
-	sm_log(SM_LOG_DEBUG, "bind %s: rule %u (%s)%s", path,
-	       (unsigned)(rule - sm_the_policy.rules) + 1, rule->origin,
-	       via_resolved ? ", through the resolved directory" : "");
 	rc = sm_apply(sm_libc_bind, rule, sm_the_policy.on_error, fd, addr,
 		      len, path);
 	if (rc == 0)

@@ -272,6 +272,38 @@ int sm_policy_lookup(const struct sm_policy *pol, const char *path,
 	return 0;
 }
 
+int sm_policy_decide(const struct sm_policy *pol, const char *path,
+		     char *buf, size_t size, const struct sm_rule **rule)
+{
+	int via_resolved, saved = errno;
+	char ebuf[32];
+
+	*rule = NULL;
+	if (!pol->valid) {	/* fail closed (SPEC 4.6) */
+		sm_log(SM_LOG_ERROR, "bind %s: refused: the sockmode "
+		       "configuration is invalid", path);
+		errno = EACCES;
+		return -1;
+	}
+	if (sm_policy_lookup(pol, path, buf, size, rule, &via_resolved) < 0) {
+		sm_log(SM_LOG_ERROR, "bind %s: cannot make the path absolute "
+		       "to match it: %s", path,
+		       sm_strerror(errno, ebuf, sizeof ebuf));
+		if (pol->on_error != SM_ON_ERROR_WARN)
+			return -1;
+		errno = saved;
+		return 0;
+	}
+	if (!*rule) {
+		sm_log(SM_LOG_DEBUG, "bind %s: no rule matches", path);
+		return 0;
+	}
+	sm_log(SM_LOG_DEBUG, "bind %s: rule %u (%s)%s", path,
+	       (unsigned)(*rule - pol->rules) + 1, (*rule)->origin,
+	       via_resolved ? ", through the resolved directory" : "");
+	return 1;
+}
+
 void sm_policy_free(struct sm_policy *pol)
 {
 	size_t i;

@@ -77,6 +77,18 @@ int sm_policy_lookup(const struct sm_policy *pol, const char *path,
 		     char *buf, size_t size, const struct sm_rule **rule,
 		     int *via_resolved);
 
+/*
+ * Decides a bind of path (as the program spelled it) the same way for the
+ * preload hook and the seccomp supervisor, logging as they both must:
+ * returns 1 with *rule when a rule applies; 0 when the bind goes to the
+ * kernel untouched (no rule matches; or the path could not be made
+ * absolute and on_error is warn); -1 with errno when it must fail (an
+ * invalid configuration: EACCES; no absolute path under fail: its errno).
+ * buf (size bytes, PATH_MAX) is scratch. Allocation-free.
+ */
+int sm_policy_decide(const struct sm_policy *pol, const char *path,
+		     char *buf, size_t size, const struct sm_rule **rule);
+
 /* Releases what the load allocated and leaves pol empty and valid. */
 void sm_policy_free(struct sm_policy *pol);
 
