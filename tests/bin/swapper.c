@@ -5,7 +5,11 @@
  *   swapper PATH KIND VICTIM SECONDS STOPFILE
  *
  * KIND symlink: a symlink to VICTIM (a root-owned file elsewhere);
- * KIND fifo / socket: a FIFO / a socket file of its own, mode 0640. It
+ * KIND fifo / socket: a FIFO / a socket file of its own, mode 0640;
+ * KIND parent: PATH is a directory of its own that the server binds in,
+ * exchanged (renameat2 RENAME_EXCHANGE) with a symlink to the directory
+ * VICTIM and back, over and over: the non-final-component swap of
+ * CVE-2018-6954. It
  * keeps an O_PATH descriptor on each one it planted and checks later that
  * nobody changed its mode (0640) or owner (itself): "tampered" counts
  * those that were. Every few rounds it also tries to open VICTIM for
@@ -46,6 +50,35 @@ static void check(int fd)
 	close(fd);
 }
 
+/* KIND parent: exchanges the directory path with a symlink to victim
+ * (at tmp) and back until end or stopfile. Returns the exit status. */
+static int swap_parent(const char *path, const char *tmp, const char *victim,
+		       double end, const char *stopfile)
+{
+	long swaps = 0, i;
+	struct stat st;
+
+	unlink(tmp);
+	if (symlink(victim, tmp) < 0) {
+		perror("swapper: symlink");
+		return 2;
+	}
+	printf("ready\n");
+	fflush(stdout);
+	for (i = 0;; i++) {
+		if ((i & 255) == 0 && (now() > end || stat(stopfile, &st) == 0))
+			break;
+		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path,
+			      RENAME_EXCHANGE) == 0)
+			swaps++;
+	}
+	/* Leave the real directory at path. */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE);
+	printf("swaps=%ld tampered=0 pwned=0\n", swaps);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static int kept[KEEP];
@@ -57,7 +90,7 @@ int main(int argc, char **argv)
 	struct stat st;
 
 	if (argc != 6) {
-		fprintf(stderr, "usage: swapper PATH symlink|fifo|socket "
+		fprintf(stderr, "usage: swapper PATH symlink|fifo|socket|parent "
 			"VICTIM SECONDS STOPFILE\n");
 		return 2;
 	}
@@ -70,6 +103,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < KEEP; i++)
 		kept[i] = -1;
 	umask(0);
+	if (strcmp(kind, "parent") == 0)
+		return swap_parent(path, tmp, victim, end, argv[5]);
 	printf("ready\n");
 	fflush(stdout);
 

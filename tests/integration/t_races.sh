@@ -97,6 +97,7 @@ races_naive() {
 	env -u SOCKMODE_MODE -u SOCKMODE_UMASK -u SOCKMODE_OWNER \
 		-u SOCKMODE_GROUP -u SOCKMODE_MATCH -u SOCKMODE_ON_ERROR \
 		-u SOCKMODE_LOG -u SOCKMODE_CONFIG \
+		-u SOCKMODE_STALE -u SOCKMODE_REMOVE \
 		LD_PRELOAD="$T/naive.so" "${vars[@]}" "$@"
 }
 
@@ -236,6 +237,75 @@ races_swap_check() {
 	echo "result: $what: $tries binds, $ok succeeded, $caught refused (EACCES:" \
 		"attacker's inode proven not ours), $(field swaps "$T/atk.out")" \
 		"swaps, 0 wins"
+}
+
+# races_parent_run CAPS [RUNNER]: the non-final-component swap
+# (CVE-2018-6954): nobody
+# keeps exchanging $T/ww/d, the directory the root server binds s in,
+# with a symlink to $T/vdir, where s is a root-only directory: a library
+# that chmods or chowns by path would change it; a bind made through the
+# symlink fails (EADDRINUSE: s exists). CAPS as for races_swap.
+races_parent_run() {
+	local noadmin=0 runner=${2:-shim}
+	[ "$1" = noadmin ] && noadmin=1
+	mkdir -p "$T/ww/d" "$T/vdir/s"
+	chmod 0777 "$T/ww" "$T/ww/d"
+	chown nobody "$T/ww/d"
+	chmod 0700 "$T/vdir/s"
+	races_start_attacker "$TOOLS/swapper" "$T/ww/d" parent "$T/vdir" \
+		30 "$T/stop"
+	"$runner" SOCKMODE_MODE=0666 SOCKMODE_OWNER=nobody EXPECT_MODE=0666 \
+		EXPECT_UID=65534 NOADMIN=$noadmin -- "$TOOLS/bindloop" \
+		"$T/ww/d/s" 10000 5 dgram "$T/vdir/s" \
+		>"$T/server.out" 2>"$T/server.err"
+	races_stop_attacker
+	note "server: $(cat "$T/server.out")"
+	note "attacker (nobody): $(tail -n 1 "$T/atk.out")"
+}
+
+# races_parent CAPS: races_parent_run under the library, and SPEC 4.3.
+races_parent() {
+	local tries ok
+	races_parent_run "$1"
+	tries=$(field tries "$T/server.out")
+	ok=$(field ok "$T/server.out")
+	assert_eq "the victim directory" "700 0 0 directory" \
+		"$(stat -c '%a %u %g %F' "$T/vdir/s")"
+	assert_eq "server saw the victim change" same \
+		"$(field watch "$T/server.out")"
+	assert_eq "successful binds whose socket file was not 0666 nobody" 0 \
+		"$(field wrong "$T/server.out")"
+	assert_eq "descriptors before/after the binds" \
+		"$(field fds "$T/server.out" | cut -d/ -f1)" \
+		"$(field fds "$T/server.out" | cut -d/ -f2)"
+	[ "$tries" -ge 1000 ] || fail "only $tries binds: the race did not run"
+	[ "$ok" -ge 100 ] || fail "only $ok binds succeeded: nothing to attack"
+	[ "$(field swaps "$T/atk.out")" -ge 1000 ] ||
+		fail "the attacker barely ran"
+	echo "result: parent directory swap ($1): $tries binds, $ok succeeded," \
+		"$(field eacces "$T/server.out") refused (EACCES)," \
+		"$(field swaps "$T/atk.out") swaps, 0 wins"
+}
+
+test_race_swap_parent_dir() {
+	races_parent all
+}
+
+test_race_swap_parent_dir_noadmin() {
+	races_parent noadmin
+}
+
+# The same attack beats the textbook shim (chmod/chown by path): the
+# suite is known to bite.
+test_race_naive_shim_loses_parent_swap() {
+	races_naive_build
+	races_parent_run all races_naive
+	local now
+	now=$(stat -c '%a %u %F' "$T/vdir/s")
+	[ "$now" != "700 0 directory" ] ||
+		fail "the naive shim left the victim alone this time"
+	echo "result: naive shim: parent directory swap: victim became $now" \
+		"after $(field tries "$T/server.out") binds"
 }
 
 # ---- SPEC 4.4: no umask leak -------------------------------------------
