@@ -53,7 +53,9 @@ static void describe(const struct sm_rule *r, char *buf, size_t size)
 		group_name(r->gid, group, sizeof group);
 	else
 		snprintf(group, sizeof group, "unchanged");
-	snprintf(buf, size, "%s, owner %s, group %s", mode, owner, group);
+	snprintf(buf, size, "%s, owner %s, group %s%s%s", mode, owner, group,
+		 r->keys & SM_HAS_STALE ? ", stale=unlink" : "",
+		 r->keys & SM_HAS_REMOVE ? ", remove=exit" : "");
 }
 
 static const char *on_error_word(int on_error)
@@ -64,7 +66,7 @@ static const char *on_error_word(int on_error)
 int cli_print_rules(const struct sm_policy *pol)
 {
 	static const char *const levels[] = { "quiet", "error", "info", "debug" };
-	char what[320];
+	char what[384];
 	size_t i;
 
 	printf("configuration valid: %zu rule%s, on_error=%s, log=%s\n",
@@ -84,7 +86,7 @@ int cli_print_rules(const struct sm_policy *pol)
 
 int cli_explain(const struct sm_policy *pol, const char *path)
 {
-	char abs[PATH_MAX], what[320];
+	char abs[PATH_MAX], what[384];
 	const struct sm_rule *r;
 	int resolved;
 

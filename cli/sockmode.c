@@ -24,7 +24,8 @@
 
 static const char usage[] =
 	"usage: sockmode [-m MODE | -u UMASK] [-o OWNER] [-g GROUP] [-p GLOB]...\n"
-	"                [-c FILE] [--on-error fail|warn] [--via auto|preload|seccomp]\n"
+	"                [--stale=unlink] [--remove=exit] [-c FILE]\n"
+	"                [--on-error fail|warn] [--via auto|preload|seccomp]\n"
 	"                [-v] [--] COMMAND [ARG]...\n"
 	"       sockmode --check [-c FILE]\n"
 	"       sockmode --explain PATH [-c FILE]\n"
@@ -41,6 +42,10 @@ static const char help[] =
 	"  -o OWNER           user name or uid\n"
 	"  -g GROUP           group name or gid\n"
 	"  -p GLOB            act only on paths matching GLOB (repeatable)\n"
+	"  --stale=unlink     before the bind, remove a socket file nothing is\n"
+	"                     bound to any more (a crashed server's)\n"
+	"  --remove=exit      remove the socket files bound at normal exit\n"
+	"                     (not after a kill signal, _exit or exec)\n"
 	"  -c FILE            rules file (default /etc/sockmode.conf if present)\n"
 	"  --on-error WHAT    fail (default): a bind whose policy cannot be\n"
 	"                     applied fails; warn: it is logged and kept\n"
@@ -55,7 +60,7 @@ static const char help[] =
 	"not executable, 127 COMMAND not found, else COMMAND's own status.\n";
 
 enum { OPT_ON_ERROR = 256, OPT_CHECK, OPT_EXPLAIN, OPT_VERSION, OPT_HELP,
-       OPT_VIA };
+       OPT_VIA, OPT_STALE, OPT_REMOVE };
 
 /* How the policy reaches the program (--via). */
 enum via { VIA_AUTO, VIA_PRELOAD, VIA_SECCOMP };
@@ -121,15 +126,16 @@ static int add_glob(char **list, const char *glob)
 	return 0;
 }
 
-/* Checks one rule option with the library's own parser. Returns 0 or 1. */
-static int check_value(char flag, size_t key, const char *value)
+/* Checks one rule option (opt: as written, "-m" or "--stale") with the
+ * library's own parser. Returns 0 or 1. */
+static int check_value(const char *opt, size_t key, const char *value)
 {
 	struct sm_rule scratch = { 0 };
 	const char *err = sm_keys[key].parse(value, &scratch);
 
 	if (!err)
 		return 0;
-	fprintf(stderr, "sockmode: -%c %s: %s\n", flag, value, err);
+	fprintf(stderr, "sockmode: %s %s: %s\n", opt, value, err);
 	return 1;
 }
 
@@ -137,9 +143,30 @@ static int check_value(char flag, size_t key, const char *value)
 static size_t key_of(int flag)
 {
 	const char *name = flag == 'm' ? "mode" : flag == 'u' ? "umask"
-			 : flag == 'o' ? "owner" : "group";
+			 : flag == 'o' ? "owner" : flag == 'g' ? "group"
+			 : flag == OPT_STALE ? "stale" : "remove";
 
 	return (size_t)(sm_key_find(name, strlen(name)) - sm_keys);
+}
+
+/* Records a rule option's value (c: its getopt code). Returns 0 or 1. */
+static int rule_option(struct options *o, int c, const char *value)
+{
+	char opt[16];
+	size_t key = key_of(c);
+	int bad = 0;
+
+	if (c < 256)
+		snprintf(opt, sizeof opt, "-%c", c);
+	else
+		snprintf(opt, sizeof opt, "--%s", sm_keys[key].name);
+	if (o->rule[key]) {
+		fprintf(stderr, "sockmode: %s given twice\n", opt);
+		bad = 1;
+	}
+	o->rule[key] = value;
+	o->any_rule = 1;
+	return bad | check_value(opt, key, value);
 }
 
 /* Parses argv into o; returns the index of COMMAND. Exits 100 on errors. */
@@ -152,24 +179,18 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "via", required_argument, NULL, OPT_VIA },
+		{ "stale", required_argument, NULL, OPT_STALE },
+		{ "remove", required_argument, NULL, OPT_REMOVE },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, bad = 0;
 
 	while ((c = getopt_long(argc, argv, "+m:u:o:g:p:c:v", longs, NULL)) != -1) {
 		switch (c) {
-		case 'm': case 'u': case 'o': case 'g': {
-			size_t key = key_of(c);
-
-			if (o->rule[key]) {
-				fprintf(stderr, "sockmode: -%c given twice\n", c);
-				bad = 1;
-			}
-			o->rule[key] = optarg;
-			o->any_rule = 1;
-			bad |= check_value((char)c, key, optarg);
+		case 'm': case 'u': case 'o': case 'g':
+		case OPT_STALE: case OPT_REMOVE:
+			bad |= rule_option(o, c, optarg);
 			break;
-		}
 		case 'p': {
 			unsigned col = 0;
 			const char *err = *optarg ? sm_policy_check_glob(optarg, &col)
@@ -228,8 +249,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		bad = 1;
 	}
 	if (o->match && !o->rule[0] && !o->rule[1] && !o->rule[2] &&
-	    !o->rule[3]) {
-		fputs("sockmode: -p needs -m, -u, -o or -g\n", stderr);
+	    !o->rule[3] && !o->rule[4] && !o->rule[5]) {
+		fputs("sockmode: -p needs -m, -u, -o, -g, --stale or "
+		      "--remove\n", stderr);
 		bad = 1;
 	}
 	if (!o->check && !o->explain && optind >= argc) {
@@ -282,6 +304,21 @@ static enum via choose_via(const struct options *o, const char *cmd)
 	return via;
 }
 
+/* Under the supervisor, remove=exit does nothing (the program's exit is
+ * not the supervisor's): says so once when a rule asks for it. */
+static void warn_remove_unsupported(const struct sm_policy *pol)
+{
+	size_t i;
+
+	for (i = 0; i < pol->nrules; i++)
+		if (pol->rules[i].keys & SM_HAS_REMOVE) {
+			fputs("sockmode: warning: remove=exit is not supported "
+			      "under --via=seccomp: the socket files are left "
+			      "at exit\n", stderr);
+			return;
+		}
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { { NULL }, NULL, NULL, NULL, NULL, 0, 0, 0,
@@ -303,6 +340,8 @@ int main(int argc, char **argv)
 	if (o.explain)
 		return cli_explain(&pol, o.explain);
 	via = choose_via(&o, argv[cmd]);
+	if (via == VIA_SECCOMP)
+		warn_remove_unsupported(&pol);
 	cli_set_environment(cli_getenv, via == VIA_PRELOAD);
 	if (via == VIA_SECCOMP && (rc = cli_supervise(&pol)) != 0)
 		return rc;	/* never run unprotected */

@@ -14,8 +14,10 @@
 
 #include "keys.h"
 #include "log.h"
+#include "onexit.h"
 #include "path.h"
 #include "prove.h"
+#include "stale.h"
 
 #ifndef SIOCUNIXFILE	/* <linux/un.h>, which clashes with <sys/un.h> */
 #define SIOCUNIXFILE (SIOCPROTOPRIVATE + 0)	/* Linux >= 4.19 */
@@ -175,6 +177,8 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 	mode_t mode = 0;	/* unknown: leave the file as closed as born */
 	int mask;
 
+	if (rule->keys & SM_HAS_STALE)	/* a dead server's file: gone */
+		sm_stale_remove(path);
 	if (sm_born_bind(real_bind, fd, addr, len, &born) < 0) {
 		if (!born.guard_err) {
 			errno = born.err;
@@ -227,6 +231,8 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 done:
 	if (o.step && !o.warn)
 		remove_target(&t);
+	else if ((rule->keys & SM_HAS_REMOVE) && sm_onexit_enabled)
+		sm_onexit_remember(path, &t.st);	/* proven ours */
 	close(t.fd);
 	if (t.dirfd >= 0)
 		close(t.dirfd);

@@ -11,7 +11,10 @@
  * Binds fd to addr (an AF_UNIX address whose file path is path, as the
  * program gave it) so that the socket file is born closed, then gives
  * exactly the inode that this bind created rule's owner, group and mode,
- * removing any inherited access ACL (SPEC 4.2-4.5).
+ * removing any inherited access ACL (SPEC 4.2-4.5). With stale=unlink,
+ * a dead socket file at path is removed first (sm_stale_remove()); with
+ * remove=exit, the proven inode is remembered for removal at exit
+ * (sm_onexit_remember(), where sm_onexit_enabled).
  *
  * Returns what bind() must return. On success: 0 (errno unspecified: the
  * caller restores it). When the real bind fails: -1 with its errno. When

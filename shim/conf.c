@@ -103,7 +103,7 @@ static void parse_key(struct parser *ps, const struct word *w,
 	key = sm_key_find(w->s, klen);
 	if (!key) {
 		error_at(ps, w->col, "unknown key '%.*s' (keys: mode, umask, "
-			 "owner, group)", (int)klen, w->s);
+			 "owner, group, stale, remove)", (int)klen, w->s);
 		return;
 	}
 	if (*seen & key->bit) {
@@ -155,7 +155,7 @@ static void parse_line(struct parser *ps, const char *line, size_t len)
 		error_at(ps, w[0].col + col, "%s", err);
 	if (n == 1)
 		error_at(ps, w[0].col, "no keys after the pattern (keys: mode, "
-			 "umask, owner, group)");
+			 "umask, owner, group, stale, remove)");
 	for (i = 1; i < n; i++) {
 		/* "mode 0660": one mistake, one message. */
 		if (i + 1 < n && !memchr(w[i].s, '=', w[i].len) &&

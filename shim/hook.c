@@ -11,6 +11,7 @@
 
 #include "apply.h"
 #include "log.h"
+#include "onexit.h"
 #include "path.h"
 #include "policy.h"
 
@@ -42,6 +43,7 @@ __attribute__((constructor)) static void sm_load(void)
 	if (sm_loaded)
 		return;
 	sm_libc_bind = (sm_bind_fn *)dlsym(RTLD_NEXT, "bind");
+	sm_onexit_enabled = 1;	/* this process's own binds */
 	if (sm_policy_load(&sm_the_policy, env_lookup,
 			   getauxval(AT_SECURE) != 0, SM_DEFAULT_CONFIG,
 			   report_to_log, NULL))

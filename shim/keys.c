@@ -49,11 +49,33 @@ static const char *parse_group(const char *s, struct sm_rule *r)
 	return sm_lookup_group(s, &r->gid);
 }
 
+static const char *parse_stale(const char *s, struct sm_rule *r)
+{
+	if (!*s)
+		return "empty value";
+	if (strcmp(s, "unlink") != 0)
+		return "must be unlink";
+	r->stale = SM_STALE_UNLINK;
+	return NULL;
+}
+
+static const char *parse_remove(const char *s, struct sm_rule *r)
+{
+	if (!*s)
+		return "empty value";
+	if (strcmp(s, "exit") != 0)
+		return "must be exit";
+	r->remove = SM_REMOVE_EXIT;
+	return NULL;
+}
+
 const struct sm_key sm_keys[] = {
 	{ "mode", "SOCKMODE_MODE", SM_HAS_MODE, parse_mode },
 	{ "umask", "SOCKMODE_UMASK", SM_HAS_UMASK, parse_umask },
 	{ "owner", "SOCKMODE_OWNER", SM_HAS_OWNER, parse_owner },
 	{ "group", "SOCKMODE_GROUP", SM_HAS_GROUP, parse_group },
+	{ "stale", "SOCKMODE_STALE", SM_HAS_STALE, parse_stale },
+	{ "remove", "SOCKMODE_REMOVE", SM_HAS_REMOVE, parse_remove },
 };
 const size_t sm_nkeys = sizeof sm_keys / sizeof sm_keys[0];
 

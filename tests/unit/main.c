@@ -30,6 +30,7 @@ int main(void)
 	suite_policy();
 	suite_path();
 	suite_conf();
+	suite_lifecycle();
 	suite_apply();
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	CU_basic_run_tests();
