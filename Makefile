@@ -112,7 +112,8 @@ test: deps
 demo: lib
 	bash examples/demo.sh "$(CURDIR)/$(B)/libsockmode.so"
 
-check: test
+# The checkers, after make test (its logs feed the summary).
+check: all $(TOOLS) $(B)/tests/unit
 	@bash tests/check.sh
 
 bench: lib
