@@ -338,7 +338,9 @@ sc_swap() {
 	races_stop_attacker
 	note "server: $(cat "$T/server.out")"
 	note "attacker (nobody): $(tail -n 1 "$T/atk.out")"
-	races_swap_check "symlink swap, static server, supervisor, $1"
+	# Supervised binds are slow against the attacker's renames: far fewer
+	# succeed (91 to 10,000 seen under load), still enough to attack.
+	races_swap_check "symlink swap, static server, supervisor, $1" 20
 }
 
 test_seccomp_symlink_swap() { sc_swap all; }
