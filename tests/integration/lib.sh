@@ -5,6 +5,10 @@
 # tests/bin programs, $HERE the test scripts.
 
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+# env options that clear every SOCKMODE_* variable: `env "${CLEAN_ENV[@]}"`.
+CLEAN_ENV=(-u SOCKMODE_MODE -u SOCKMODE_UMASK -u SOCKMODE_OWNER
+	-u SOCKMODE_GROUP -u SOCKMODE_MATCH -u SOCKMODE_ON_ERROR
+	-u SOCKMODE_LOG -u SOCKMODE_CONFIG -u SOCKMODE_STALE -u SOCKMODE_REMOVE)
 export PY=/usr/bin/python3
 
 # fail MESSAGE: ends the test with a message.
@@ -19,11 +23,7 @@ shim() {
 	local vars=()
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do vars+=("$1"); shift; done
 	shift
-	env -u SOCKMODE_MODE -u SOCKMODE_UMASK -u SOCKMODE_OWNER \
-		-u SOCKMODE_GROUP -u SOCKMODE_MATCH -u SOCKMODE_ON_ERROR \
-		-u SOCKMODE_LOG -u SOCKMODE_CONFIG \
-		-u SOCKMODE_STALE -u SOCKMODE_REMOVE \
-		LD_PRELOAD="$PRELOAD" "${vars[@]}" "$@"
+	env "${CLEAN_ENV[@]}" LD_PRELOAD="$PRELOAD" "${vars[@]}" "$@"
 }
 
 # wait_for_socket PATH [SECONDS]: waits until PATH is a socket.
@@ -159,11 +159,8 @@ start_shim() {
 	shift
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do vars+=("$1"); shift; done
 	shift
-	start_bg "$name" env -u SOCKMODE_MODE -u SOCKMODE_UMASK \
-		-u SOCKMODE_OWNER -u SOCKMODE_GROUP -u SOCKMODE_MATCH \
-		-u SOCKMODE_ON_ERROR -u SOCKMODE_LOG -u SOCKMODE_CONFIG \
-		-u SOCKMODE_STALE -u SOCKMODE_REMOVE \
-		LD_PRELOAD="$PRELOAD" "${vars[@]}" "$@"
+	start_bg "$name" env "${CLEAN_ENV[@]}" LD_PRELOAD="$PRELOAD" \
+		"${vars[@]}" "$@"
 }
 
 # field KEY FILE: prints the value of the first KEY=VALUE word in FILE

@@ -5,11 +5,7 @@ SOCKMODE_BIN=$TOOLS/../sockmode
 
 # sm ARGS...: the command with a clean SOCKMODE_*/LD_PRELOAD environment.
 sm() {
-	env -u SOCKMODE_MODE -u SOCKMODE_UMASK -u SOCKMODE_OWNER \
-		-u SOCKMODE_GROUP -u SOCKMODE_MATCH -u SOCKMODE_ON_ERROR \
-		-u SOCKMODE_LOG -u SOCKMODE_CONFIG \
-		-u SOCKMODE_STALE -u SOCKMODE_REMOVE -u LD_PRELOAD \
-		"$SOCKMODE_BIN" "$@"
+	env "${CLEAN_ENV[@]}" -u LD_PRELOAD "$SOCKMODE_BIN" "$@"
 }
 
 # expect_exit CODE CMD...: runs CMD, which must exit with CODE.

@@ -94,11 +94,7 @@ races_naive() {
 	local vars=()
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do vars+=("$1"); shift; done
 	shift
-	env -u SOCKMODE_MODE -u SOCKMODE_UMASK -u SOCKMODE_OWNER \
-		-u SOCKMODE_GROUP -u SOCKMODE_MATCH -u SOCKMODE_ON_ERROR \
-		-u SOCKMODE_LOG -u SOCKMODE_CONFIG \
-		-u SOCKMODE_STALE -u SOCKMODE_REMOVE \
-		LD_PRELOAD="$T/naive.so" "${vars[@]}" "$@"
+	env "${CLEAN_ENV[@]}" LD_PRELOAD="$T/naive.so" "${vars[@]}" "$@"
 }
 
 # races_start_attacker CMD...: starts CMD as nobody (its own pid in

@@ -10,11 +10,7 @@ SC_BIN=$TOOLS/../sockmode
 
 # sc ARGS...: sockmode with a clean SOCKMODE_*/LD_PRELOAD environment.
 sc() {
-	env -u SOCKMODE_MODE -u SOCKMODE_UMASK -u SOCKMODE_OWNER \
-		-u SOCKMODE_GROUP -u SOCKMODE_MATCH -u SOCKMODE_ON_ERROR \
-		-u SOCKMODE_LOG -u SOCKMODE_CONFIG \
-		-u SOCKMODE_STALE -u SOCKMODE_REMOVE -u LD_PRELOAD \
-		"$SC_BIN" "$@"
+	env "${CLEAN_ENV[@]}" -u LD_PRELOAD "$SC_BIN" "$@"
 }
 
 # sc_static NAME: compiles tests/bin/NAME.c with gcc -static into $T/NAME.
