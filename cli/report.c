@@ -2,6 +2,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,6 +34,54 @@ static const char *group_name(gid_t gid, char *buf, size_t size)
 	return buf;
 }
 
+/* Appends to buf (size bytes, holding a string) as snprintf would,
+ * truncating. */
+static void append(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void append(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+}
+
+/* Appends to buf (size bytes) what rule r does to the socket's parent
+ * directories and its ACL: "; missing parent directories made ...". */
+static void describe_extras(const struct sm_rule *r, char *buf, size_t size)
+{
+	char id[96];
+	unsigned i;
+
+	if (r->keys & SM_HAS_DIRS) {
+		append(buf, size, "; missing parent directories made");
+		if (r->keys & SM_HAS_DIRMODE)
+			append(buf, size, " with mode %04o",
+			       (unsigned)r->dirmode);
+		if (r->keys & SM_HAS_DIROWNER)
+			append(buf, size, " owner %s",
+			       user_name(r->diruid, id, sizeof id));
+		if (r->keys & SM_HAS_DIRGROUP)
+			append(buf, size, " group %s",
+			       group_name(r->dirgid, id, sizeof id));
+		if ((r->keys & SM_HAS_DIRFIX) && r->dirfix)
+			append(buf, size, ", the existing one too (dirfix=yes)");
+	}
+	for (i = 0; i < r->nacl; i++) {
+		const struct sm_acl_entry *e = &r->acl[i];
+
+		append(buf, size, "%s%s %s %c%c%c", i ? ", " : "; acl: ",
+		       e->tag == SM_ACL_USER ? "user" : "group",
+		       e->tag == SM_ACL_USER ? user_name(e->id, id, sizeof id)
+					     : group_name(e->id, id, sizeof id),
+		       e->perm & 4 ? 'r' : '-', e->perm & 2 ? 'w' : '-',
+		       e->perm & 1 ? 'x' : '-');
+	}
+}
+
 /* What rule r does, in one line: "mode 0660, owner -, group www-data (33)". */
 static void describe(const struct sm_rule *r, char *buf, size_t size)
 {
@@ -56,6 +105,7 @@ static void describe(const struct sm_rule *r, char *buf, size_t size)
 	snprintf(buf, size, "%s, owner %s, group %s%s%s", mode, owner, group,
 		 r->keys & SM_HAS_STALE ? ", stale=unlink" : "",
 		 r->keys & SM_HAS_REMOVE ? ", remove=exit" : "");
+	describe_extras(r, buf, size);
 }
 
 static const char *on_error_word(int on_error)
@@ -66,7 +116,7 @@ static const char *on_error_word(int on_error)
 int cli_print_rules(const struct sm_policy *pol)
 {
 	static const char *const levels[] = { "quiet", "error", "info", "debug" };
-	char what[384];
+	char what[2048];
 	size_t i;
 
 	printf("configuration valid: %zu rule%s, on_error=%s, log=%s\n",
@@ -86,7 +136,7 @@ int cli_print_rules(const struct sm_policy *pol)
 
 int cli_explain(const struct sm_policy *pol, const char *path)
 {
-	char abs[PATH_MAX], what[384];
+	char abs[PATH_MAX], what[2048];
 	const struct sm_rule *r;
 	int resolved;
 

@@ -24,7 +24,9 @@
 
 static const char usage[] =
 	"usage: sockmode [-m MODE | -u UMASK] [-o OWNER] [-g GROUP] [-p GLOB]...\n"
-	"                [--stale=unlink] [--remove=exit] [-c FILE]\n"
+	"                [--stale=unlink] [--remove=exit] [--acl=ENTRIES]\n"
+	"                [--dirmode=MODE] [--dirowner=USER] [--dirgroup=GROUP]\n"
+	"                [--dirfix=yes] [-c FILE]\n"
 	"                [--on-error fail|warn] [--via auto|preload|seccomp]\n"
 	"                [-v] [--] COMMAND [ARG]...\n"
 	"       sockmode --check [-c FILE]\n"
@@ -46,6 +48,14 @@ static const char help[] =
 	"                     bound to any more (a crashed server's)\n"
 	"  --remove=exit      remove the socket files bound at normal exit\n"
 	"                     (not after a kill signal, _exit or exec)\n"
+	"  --acl=ENTRIES      also grant POSIX ACL entries on the socket file:\n"
+	"                     u:USER:rw,g:GROUP:rw (at most 8)\n"
+	"  --dirmode=MODE     make the socket's missing parent directories\n"
+	"  --dirowner=USER    (below /run, /var/run, /tmp, /var/tmp or\n"
+	"  --dirgroup=GROUP   /dev/shm) with this mode, owner and group\n"
+	"  --dirfix=yes       give an existing socket directory dirmode etc.\n"
+	"                     too (only one owned by root, you or dirowner)\n"
+	"  --mode, --umask, --owner, --group: long forms of -m, -u, -o, -g\n"
 	"  -c FILE            rules file (default /etc/sockmode.conf if present)\n"
 	"  --on-error WHAT    fail (default): a bind whose policy cannot be\n"
 	"                     applied fails; warn: it is logged and kept\n"
@@ -60,14 +70,14 @@ static const char help[] =
 	"not executable, 127 COMMAND not found, else COMMAND's own status.\n";
 
 enum { OPT_ON_ERROR = 256, OPT_CHECK, OPT_EXPLAIN, OPT_VERSION, OPT_HELP,
-       OPT_VIA, OPT_STALE, OPT_REMOVE };
+       OPT_VIA, OPT_KEY = 512 };	/* OPT_KEY + i: --NAME of sm_keys[i] */
 
 /* How the policy reaches the program (--via). */
 enum via { VIA_AUTO, VIA_PRELOAD, VIA_SECCOMP };
 
 /* What the options ask for. */
 struct options {
-	const char *rule[8];	/* values of the sm_keys, by index */
+	const char *rule[SM_NKEYS];	/* values of the sm_keys, by index */
 	char *match;		/* the -p globs joined with ':' */
 	const char *config, *on_error, *explain;
 	int verbose, check, any_rule;
@@ -139,20 +149,26 @@ static int check_value(const char *opt, size_t key, const char *value)
 	return 1;
 }
 
-/* The index in sm_keys of the key that option flag sets. */
-static size_t key_of(int flag)
+/* The index in sm_keys of the key called name (one that exists), and of
+ * the key that option code c sets: -m, -u, -o, -g, or OPT_KEY + index
+ * for the long forms. */
+static size_t key_named(const char *name)
 {
-	const char *name = flag == 'm' ? "mode" : flag == 'u' ? "umask"
-			 : flag == 'o' ? "owner" : flag == 'g' ? "group"
-			 : flag == OPT_STALE ? "stale" : "remove";
-
 	return (size_t)(sm_key_find(name, strlen(name)) - sm_keys);
+}
+
+static size_t key_of(int c)
+{
+	if (c >= OPT_KEY)
+		return (size_t)(c - OPT_KEY);
+	return key_named(c == 'm' ? "mode" : c == 'u' ? "umask"
+			 : c == 'o' ? "owner" : "group");
 }
 
 /* Records a rule option's value (c: its getopt code). Returns 0 or 1. */
 static int rule_option(struct options *o, int c, const char *value)
 {
-	char opt[16];
+	char opt[32];
 	size_t key = key_of(c);
 	int bad = 0;
 
@@ -172,23 +188,25 @@ static int rule_option(struct options *o, int c, const char *value)
 /* Parses argv into o; returns the index of COMMAND. Exits 100 on errors. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	static const struct option longs[] = {
+	static struct option longs[SM_NKEYS + 7] = {
 		{ "on-error", required_argument, NULL, OPT_ON_ERROR },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "explain", required_argument, NULL, OPT_EXPLAIN },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "via", required_argument, NULL, OPT_VIA },
-		{ "stale", required_argument, NULL, OPT_STALE },
-		{ "remove", required_argument, NULL, OPT_REMOVE },
-		{ NULL, 0, NULL, 0 },
 	};
+	size_t i;
 	int c, bad = 0;
+
+	for (i = 0; i < SM_NKEYS; i++)	/* --mode ... --acl: every key */
+		longs[6 + i] = (struct option){ sm_keys[i].name,
+						required_argument, NULL,
+						OPT_KEY + (int)i };
 
 	while ((c = getopt_long(argc, argv, "+m:u:o:g:p:c:v", longs, NULL)) != -1) {
 		switch (c) {
 		case 'm': case 'u': case 'o': case 'g':
-		case OPT_STALE: case OPT_REMOVE:
 			bad |= rule_option(o, c, optarg);
 			break;
 		case 'p': {
@@ -240,6 +258,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 			printf("%s\n%s", usage, help);
 			exit(0);
 		default:
+			if (c >= OPT_KEY && c < OPT_KEY + SM_NKEYS) {
+				bad |= rule_option(o, c, optarg);
+				break;
+			}
 			fputs(usage, stderr);
 			exit(100);
 		}
@@ -248,13 +270,18 @@ static int parse_options(int argc, char **argv, struct options *o)
 		fputs("sockmode: -m and -u both given; use one\n", stderr);
 		bad = 1;
 	}
-	if (o->match && !o->rule[0] && !o->rule[1] && !o->rule[2] &&
-	    !o->rule[3] && !o->rule[4] && !o->rule[5]) {
-		fputs("sockmode: -p needs -m, -u, -o, -g, --stale or "
-		      "--remove\n", stderr);
+	if (o->rule[key_named("dirfix")] && !o->rule[key_named("dirmode")] &&
+	    strcmp(o->rule[key_named("dirfix")], "yes") == 0) {
+		fputs("sockmode: --dirfix=yes needs --dirmode\n", stderr);
 		bad = 1;
 	}
-	if (!o->check && !o->explain && optind >= argc) {
+	for (i = 0; i < SM_NKEYS && !o->rule[i]; i++)
+		;
+	if (o->match && i == SM_NKEYS) {
+		fputs("sockmode: -p needs a rule option (-m, -u, -o, -g, "
+		      "--stale, --acl, ...)\n", stderr);
+		bad = 1;
+	}	if (!o->check && !o->explain && optind >= argc) {
 		fputs(usage, stderr);
 		bad = 1;
 	}

@@ -8,12 +8,12 @@
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
+#include "acl.h"
 #include "keys.h"
 #include "log.h"
+#include "mkdirs.h"
 #include "onexit.h"
 #include "path.h"
 #include "prove.h"
@@ -21,9 +21,6 @@
 
 #ifndef SIOCUNIXFILE	/* <linux/un.h>, which clashes with <sys/un.h> */
 #define SIOCUNIXFILE (SIOCPROTOPRIVATE + 0)	/* Linux >= 4.19 */
-#endif
-#ifndef SYS_fchmodat2
-#define SYS_fchmodat2 452	/* Linux >= 6.6, the common syscall table */
 #endif
 
 /* The inode this bind created, once proven, and how to reach it. */
@@ -79,32 +76,6 @@ fail: {
 	errno = saved;
 	return -1;
 }
-}
-
-/* Sets the permission bits of t's inode through its O_PATH descriptor.
- * Returns 0, or -1 with errno. */
-static int chmod_target(const struct target *t, mode_t mode)
-{
-	char proc[SM_PROC_FD_PATH_SIZE];
-
-	if (syscall(SYS_fchmodat2, t->fd, "", mode, AT_EMPTY_PATH) == 0)
-		return 0;
-	if (errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP)
-		return -1;
-	return chmod(sm_proc_fd_path(t->fd, proc), mode);
-}
-
-/* Removes an access ACL the file inherited from a default ACL, so that
- * the mode bits are the whole truth. Returns 0 (also when there was none
- * or the filesystem has no ACLs), or -1 with errno. */
-static int drop_acl(const struct target *t)
-{
-	char proc[SM_PROC_FD_PATH_SIZE];
-
-	if (removexattr(sm_proc_fd_path(t->fd, proc), "system.posix_acl_access")
-	    == 0)
-		return 0;
-	return errno == ENODATA || errno == ENOTSUP ? 0 : -1;
 }
 
 /*
@@ -175,8 +146,14 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 	struct sm_born born;
 	struct target t;
 	mode_t mode = 0;	/* unknown: leave the file as closed as born */
+	char dirs_failed[192];
 	int mask;
 
+	if (sm_dirs_prepare(rule, path, dirs_failed, sizeof dirs_failed) < 0 &&
+	    !failed(&o, dirs_failed)) {
+		errno = o.err;	/* EACCES, ELOOP, or mkdirat's own */
+		return -1;	/* nothing bound: nothing to remove */
+	}
 	if (rule->keys & SM_HAS_STALE)	/* a dead server's file: gone */
 		sm_stale_remove(path);
 	if (sm_born_bind(real_bind, fd, addr, len, &born) < 0) {
@@ -215,19 +192,29 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 		     AT_EMPTY_PATH) < 0 &&
 	    !failed(&o, "chown"))
 		goto done;
-	if (drop_acl(&t) < 0 &&
-	    !failed(&o, errno == ENOENT ? "removing the inherited ACL (is "
-				"/proc mounted?)" : "removing the inherited ACL"))
-		goto done;
-	if (chmod_target(&t, mode) < 0 && !failed(&o, "chmod"))
-		goto done;
+	if (rule->keys & SM_HAS_ACL) {
+		/* Replaces any inherited ACL and sets the mode bits too. */
+		if (sm_acl_set(t.fd, rule, mode) < 0 &&
+		    !failed(&o, errno == ENOENT ? "setting the ACL (is /proc "
+				"mounted?)" : "setting the ACL"))
+			goto done;
+	} else {
+		if (sm_acl_drop(t.fd) < 0 &&
+		    !failed(&o, errno == ENOENT ? "removing the inherited ACL "
+				"(is /proc mounted?)" : "removing the inherited "
+				"ACL"))
+			goto done;
+		if (sm_chmod_fd(t.fd, mode) < 0 && !failed(&o, "chmod"))
+			goto done;
+	}
 	if (!o.step)
-		sm_log(SM_LOG_INFO, "%s: mode %04o owner %u group %u", path,
+		sm_log(SM_LOG_INFO, "%s: mode %04o owner %u group %u%s", path,
 		       (unsigned)mode,
 		       (unsigned)(rule->keys & SM_HAS_OWNER ? rule->uid
 							    : t.st.st_uid),
 		       (unsigned)(rule->keys & SM_HAS_GROUP ? rule->gid
-							    : t.st.st_gid));
+							    : t.st.st_gid),
+		       rule->keys & SM_HAS_ACL ? " acl" : "");
 done:
 	if (o.step && !o.warn)
 		remove_target(&t);

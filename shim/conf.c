@@ -102,8 +102,8 @@ static void parse_key(struct parser *ps, const struct word *w,
 	klen = (size_t)(eq - w->s);
 	key = sm_key_find(w->s, klen);
 	if (!key) {
-		error_at(ps, w->col, "unknown key '%.*s' (keys: mode, umask, "
-			 "owner, group, stale, remove)", (int)klen, w->s);
+		error_at(ps, w->col, "unknown key '%.*s' (keys: " SM_KEY_NAMES
+			 ")", (int)klen, w->s);
 		return;
 	}
 	if (*seen & key->bit) {
@@ -119,6 +119,18 @@ static void parse_key(struct parser *ps, const struct word *w,
 			 key->name, value, err);
 	else if ((*seen & SM_HAS_MODE) && (*seen & SM_HAS_UMASK))
 		error_at(ps, w->col, "mode and umask both given; use one");
+}
+
+/* The column of the first of the n words that starts with prefix; else
+ * the first key's. */
+static unsigned key_col(const struct word *w, size_t n, const char *prefix)
+{
+	size_t i, len = strlen(prefix);
+
+	for (i = 1; i < n; i++)
+		if (w[i].len >= len && memcmp(w[i].s, prefix, len) == 0)
+			return w[i].col;
+	return w[n > 1].col;
 }
 
 /* Parses one line (without its newline) into a rule. */
@@ -154,8 +166,8 @@ static void parse_line(struct parser *ps, const char *line, size_t len)
 	if (err)
 		error_at(ps, w[0].col + col, "%s", err);
 	if (n == 1)
-		error_at(ps, w[0].col, "no keys after the pattern (keys: mode, "
-			 "umask, owner, group, stale, remove)");
+		error_at(ps, w[0].col, "no keys after the pattern (keys: "
+			 SM_KEY_NAMES ")");
 	for (i = 1; i < n; i++) {
 		/* "mode 0660": one mistake, one message. */
 		if (i + 1 < n && !memchr(w[i].s, '=', w[i].len) &&
@@ -171,6 +183,8 @@ static void parse_line(struct parser *ps, const char *line, size_t len)
 		}
 		parse_key(ps, &w[i], &rule, &seen);
 	}
+	if (ps->errors == before && (err = sm_keys_conflict(seen, &rule)))
+		error_at(ps, key_col(w, n, "dirfix="), "%s", err);
 	if (ps->errors != before)
 		return;
 	rule.keys = seen;

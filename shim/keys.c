@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "acl.h"
 #include "ids.h"
 #include "log.h"
 
@@ -69,13 +70,53 @@ static const char *parse_remove(const char *s, struct sm_rule *r)
 	return NULL;
 }
 
-const struct sm_key sm_keys[] = {
+static const char *parse_dirmode(const char *s, struct sm_rule *r)
+{
+	return sm_parse_octal(s, &r->dirmode);
+}
+
+static const char *parse_dirowner(const char *s, struct sm_rule *r)
+{
+	return sm_lookup_user(s, &r->diruid);
+}
+
+static const char *parse_dirgroup(const char *s, struct sm_rule *r)
+{
+	return sm_lookup_group(s, &r->dirgid);
+}
+
+static const char *parse_dirfix(const char *s, struct sm_rule *r)
+{
+	if (!*s)
+		return "empty value";
+	if (strcmp(s, "yes") != 0 && strcmp(s, "no") != 0)
+		return "must be yes or no";
+	r->dirfix = s[0] == 'y';
+	return NULL;
+}
+
+const char *sm_keys_conflict(unsigned keys, const struct sm_rule *r)
+{
+	if ((keys & SM_HAS_MODE) && (keys & SM_HAS_UMASK))
+		return "mode and umask both given; use one";
+	if ((keys & SM_HAS_DIRFIX) && r->dirfix && !(keys & SM_HAS_DIRMODE))
+		return "dirfix=yes needs dirmode= (the mode the existing "
+		       "directory gets)";
+	return NULL;
+}
+
+const struct sm_key sm_keys[SM_NKEYS] = {
 	{ "mode", "SOCKMODE_MODE", SM_HAS_MODE, parse_mode },
 	{ "umask", "SOCKMODE_UMASK", SM_HAS_UMASK, parse_umask },
 	{ "owner", "SOCKMODE_OWNER", SM_HAS_OWNER, parse_owner },
 	{ "group", "SOCKMODE_GROUP", SM_HAS_GROUP, parse_group },
 	{ "stale", "SOCKMODE_STALE", SM_HAS_STALE, parse_stale },
 	{ "remove", "SOCKMODE_REMOVE", SM_HAS_REMOVE, parse_remove },
+	{ "dirmode", "SOCKMODE_DIRMODE", SM_HAS_DIRMODE, parse_dirmode },
+	{ "dirowner", "SOCKMODE_DIROWNER", SM_HAS_DIROWNER, parse_dirowner },
+	{ "dirgroup", "SOCKMODE_DIRGROUP", SM_HAS_DIRGROUP, parse_dirgroup },
+	{ "dirfix", "SOCKMODE_DIRFIX", SM_HAS_DIRFIX, parse_dirfix },
+	{ "acl", "SOCKMODE_ACL", SM_HAS_ACL, sm_parse_acl },
 };
 const size_t sm_nkeys = sizeof sm_keys / sizeof sm_keys[0];
 

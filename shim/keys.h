@@ -20,8 +20,20 @@ struct sm_key {
 	const char *(*parse)(const char *value, struct sm_rule *rule);
 };
 
-extern const struct sm_key sm_keys[];
-extern const size_t sm_nkeys;
+#define SM_NKEYS 11
+extern const struct sm_key sm_keys[SM_NKEYS];
+extern const size_t sm_nkeys;	/* SM_NKEYS */
+
+/* The rules file's list of keys, for messages. */
+#define SM_KEY_NAMES "mode, umask, owner, group, stale, remove, dirmode, " \
+	"dirowner, dirgroup, dirfix, acl"
+
+/*
+ * Checks the keys of one rule together (keys: its SM_HAS_* bits, r: its
+ * parsed values): mode with umask, dirfix=yes without dirmode. Returns
+ * NULL, or a static message in the rules file's words.
+ */
+const char *sm_keys_conflict(unsigned keys, const struct sm_rule *r);
 
 /* The key called name (len bytes, not NUL-terminated), or NULL. */
 const struct sm_key *sm_key_find(const char *name, size_t len);

@@ -7,7 +7,13 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452	/* Linux >= 6.6, the common syscall table */
+#endif
 
 /* Removes "." components and repeated slashes from the absolute path s,
  * in place. */
@@ -76,6 +82,17 @@ const char *sm_proc_fd_path(int fd, char *buf)
 {
 	sm_format(buf, SM_PROC_FD_PATH_SIZE, "/proc/self/fd/%d", fd);
 	return buf;
+}
+
+int sm_chmod_fd(int fd, mode_t mode)
+{
+	char proc[SM_PROC_FD_PATH_SIZE];
+
+	if (syscall(SYS_fchmodat2, fd, "", mode, AT_EMPTY_PATH) == 0)
+		return 0;
+	if (errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP)
+		return -1;
+	return chmod(sm_proc_fd_path(fd, proc), mode);
 }
 
 int sm_resolve_dir(const char *path, char *out, size_t size)

@@ -3,6 +3,7 @@
 #define SOCKMODE_PATH_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <sys/un.h>
 
 /* A bind path with its NUL: what sun_path can hold, plus one. The
@@ -30,6 +31,13 @@ const char *sm_split_path(const char *path, char *dir, size_t size);
  * returns buf: a path to the inode open as fd, even an O_PATH one. */
 #define SM_PROC_FD_PATH_SIZE 32
 const char *sm_proc_fd_path(int fd, char *buf);
+
+/*
+ * Sets the permission bits of the inode open as fd (an O_PATH descriptor
+ * is enough): fchmodat2(AT_EMPTY_PATH) on Linux >= 6.6, else chmod() of
+ * /proc/self/fd/N. Returns 0, or -1 with errno (ENOENT: no /proc).
+ */
+int sm_chmod_fd(int fd, mode_t mode);
 
 /*
  * Writes into out (size bytes) the path of path's file with the symlinks

@@ -179,14 +179,19 @@ static size_t load_env(struct sm_policy *pol, sm_getenv_fn *get,
 		complain(report, ctx, "SOCKMODE_MODE and SOCKMODE_UMASK are "
 			 "both set; use one");
 		errors++;
+	} else if (sm_keys_conflict(rule.keys, &rule)) {
+		complain(report, ctx, "SOCKMODE_DIRFIX=yes needs "
+			 "SOCKMODE_DIRMODE (the mode the existing directory "
+			 "gets)");
+		errors++;
 	}
 	match = get("SOCKMODE_MATCH");
 	if (match) {
 		errors += check_match(match, report, ctx);
 		if (!rule.keys) {
-			complain(report, ctx, "SOCKMODE_MATCH is set but none "
-				 "of SOCKMODE_MODE, SOCKMODE_UMASK, "
-				 "SOCKMODE_OWNER, SOCKMODE_GROUP is");
+			complain(report, ctx, "SOCKMODE_MATCH is set but no "
+				 "rule variable is (SOCKMODE_MODE, "
+				 "SOCKMODE_GROUP, ...)");
 			errors++;
 		}
 	}

@@ -95,9 +95,9 @@ static const struct {
 	const char *messages;
 } bad[] = {
 	{ "bad-no-keys.conf", 1, "bad-no-keys.conf:1:1: no keys after the "
-	  "pattern (keys: mode, umask, owner, group, stale, remove)\n" },
+	  "pattern (keys: " SM_KEY_NAMES ")\n" },
 	{ "bad-unknown-key.conf", 1, "bad-unknown-key.conf:1:18: unknown key "
-	  "'acl' (keys: mode, umask, owner, group, stale, remove)\n" },
+	  "'perm' (keys: " SM_KEY_NAMES ")\n" },
 	{ "bad-duplicate-key.conf", 1,
 	  "bad-duplicate-key.conf:1:32: duplicate key 'mode'\n" },
 	{ "bad-missing-equals.conf", 1,
@@ -122,10 +122,9 @@ static const struct {
 	{ "bad-too-many-words.conf", 1, "bad-too-many-words.conf:1:634: too "
 	  "many words (a pattern and at most 63 keys)\n" },
 	{ "bad-many.conf", 4,
-	  "bad-many.conf:3:1: no keys after the pattern (keys: mode, umask, "
-	  "owner, group, stale, remove)\n"
-	  "bad-many.conf:4:18: unknown key 'size' (keys: mode, umask, owner, "
-	  "group, stale, remove)\n"
+	  "bad-many.conf:3:1: no keys after the pattern (keys: " SM_KEY_NAMES
+	  ")\n"
+	  "bad-many.conf:4:18: unknown key 'size' (keys: " SM_KEY_NAMES ")\n"
 	  "bad-many.conf:6:16: group=no-such-group-x: unknown group\n"
 	  "bad-many.conf:6:37: mode=07777: out of range (only the permission "
 	  "bits 0 to 0777)\n" },

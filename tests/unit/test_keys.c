@@ -78,7 +78,7 @@ static void keys_parse_into_the_rule(void)
 	CU_ASSERT_STRING_EQUAL(k->parse("", &r), "empty value");
 
 	CU_ASSERT_PTR_NULL(sm_key_find("mod", 3));
-	CU_ASSERT_PTR_NULL(sm_key_find("acl", 3));
+	CU_ASSERT_PTR_NULL(sm_key_find("perm", 4));
 }
 
 /* The lookup cache gives what NSS gives, also past its eight slots. */

@@ -1,0 +1,195 @@
+/* acl.c - acl=: named POSIX ACL entries on the socket file, written as
+ * the system.posix_acl_access attribute, without libacl (issue 7). */
+#include "acl.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/xattr.h>
+
+#include "ids.h"
+#include "log.h"
+#include "path.h"
+
+/* The attribute's format (<linux/posix_acl_xattr.h>): a little-endian
+ * version word, then entries of tag (16 bits), perm (16), id (32). */
+#define ACL_XATTR "system.posix_acl_access"
+#define ACL_XATTR_VERSION 2
+#define TAG_USER_OBJ 0x01
+#define TAG_GROUP_OBJ 0x04
+#define TAG_MASK 0x10
+#define TAG_OTHER 0x20
+#define NO_ID 0xffffffffu
+
+/* Parses PERMS ("rw", "r-x", "6") into *perm. Returns 0, or -1. */
+static int parse_perms(const char *s, size_t len, unsigned short *perm)
+{
+	size_t i;
+
+	*perm = 0;
+	if (len == 1 && s[0] >= '0' && s[0] <= '7') {
+		*perm = (unsigned short)(s[0] - '0');
+		return 0;
+	}
+	if (len == 0 || len > 3)
+		return -1;
+	for (i = 0; i < len; i++) {
+		const char *at = strchr("rwx", s[i]);
+		unsigned short bit;
+
+		if (s[i] == '-')
+			continue;
+		if (!s[i] || !at)
+			return -1;
+		bit = (unsigned short)(4 >> (at - "rwx"));
+		if (*perm & bit)
+			return -1;
+		*perm |= bit;
+	}
+	return 0;
+}
+
+/* Orders entries as the kernel checks them: tag, then id. */
+static int before(const struct sm_acl_entry *a, const struct sm_acl_entry *b)
+{
+	return a->tag != b->tag ? a->tag < b->tag : a->id < b->id;
+}
+
+/* Parses one entry s (len bytes) into *e. Returns NULL or a message. */
+static const char *parse_entry(const char *s, size_t len,
+			       struct sm_acl_entry *e)
+{
+	const char *c1 = memchr(s, ':', len), *c2;
+	char name[256];
+	size_t tlen, nlen;
+	const char *err;
+	uid_t uid;
+	gid_t gid;
+
+	c2 = c1 ? memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - s)) : NULL;
+	if (!c2)
+		return "expected TAG:NAME:PERMS (e.g. u:www-data:rw)";
+	tlen = (size_t)(c1 - s);
+	nlen = (size_t)(c2 - c1 - 1);
+	if ((tlen == 1 && s[0] == 'u') || (tlen == 4 && !memcmp(s, "user", 4)))
+		e->tag = SM_ACL_USER;
+	else if ((tlen == 1 && s[0] == 'g') ||
+		 (tlen == 5 && !memcmp(s, "group", 5)))
+		e->tag = SM_ACL_GROUP;
+	else
+		return "the tag must be u, user, g or group (mask and other "
+		       "entries come from mode=)";
+	if (nlen == 0)
+		return "no name: the owner's and the group's entries come "
+		       "from mode=";
+	if (nlen >= sizeof name)
+		return "name too long";
+	if (parse_perms(c2 + 1, len - (size_t)(c2 + 1 - s), &e->perm) < 0)
+		return "permissions must be letters of rwx or -, or one "
+		       "octal digit";
+	memcpy(name, c1 + 1, nlen);
+	name[nlen] = '\0';
+	if (e->tag == SM_ACL_USER) {
+		err = sm_lookup_user(name, &uid);
+		e->id = (unsigned)uid;
+	} else {
+		err = sm_lookup_group(name, &gid);
+		e->id = (unsigned)gid;
+	}
+	return err;
+}
+
+const char *sm_parse_acl(const char *s, struct sm_rule *r)
+{
+	static char msg[320];	/* at load only: one caller at a time */
+	const char *p = s, *err = NULL;
+	unsigned n = 0, i;
+
+	if (!*s)
+		return "empty value";
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		struct sm_acl_entry e;
+
+		if (n == SM_ACL_MAX)
+			err = "too many entries (at most 8)";
+		else if (len == 0)
+			err = "empty entry";
+		else
+			err = parse_entry(p, len, &e);
+		for (i = n; !err && i > 0 && !before(&r->acl[i - 1], &e); i--) {
+			if (r->acl[i - 1].id == e.id &&
+			    r->acl[i - 1].tag == e.tag)
+				err = e.tag == SM_ACL_USER ? "that user has an "
+				      "entry already" : "that group has an "
+				      "entry already";
+			else
+				r->acl[i] = r->acl[i - 1];
+		}
+		if (err) {
+			sm_format(msg, sizeof msg, "entry %u '%.*s': %s", n + 1,
+				  (int)len, p, err);
+			return msg;
+		}
+		r->acl[i] = e;
+		r->nacl = ++n;
+		if (!p[len])
+			return NULL;
+		p += len + 1;
+	}
+}
+
+/* Appends one entry to the attribute at *out, little-endian. */
+static unsigned char *put_entry(unsigned char *out, unsigned tag,
+				unsigned perm, unsigned id)
+{
+	out[0] = (unsigned char)tag;
+	out[1] = (unsigned char)(tag >> 8);
+	out[2] = (unsigned char)perm;
+	out[3] = 0;
+	out[4] = (unsigned char)id;
+	out[5] = (unsigned char)(id >> 8);
+	out[6] = (unsigned char)(id >> 16);
+	out[7] = (unsigned char)(id >> 24);
+	return out + 8;
+}
+
+size_t sm_acl_xattr(const struct sm_rule *r, mode_t mode,
+		    unsigned char *out)
+{
+	unsigned char *p = out + 4;
+	unsigned group = (mode >> 3) & 7, mask = group, i;
+
+	out[0] = ACL_XATTR_VERSION;
+	out[1] = out[2] = out[3] = 0;
+	p = put_entry(p, TAG_USER_OBJ, (mode >> 6) & 7, NO_ID);
+	for (i = 0; i < r->nacl; i++) {
+		if (r->acl[i].tag == SM_ACL_GROUP && (i == 0 ||
+		    r->acl[i - 1].tag == SM_ACL_USER))
+			p = put_entry(p, TAG_GROUP_OBJ, group, NO_ID);
+		p = put_entry(p, r->acl[i].tag, r->acl[i].perm, r->acl[i].id);
+		mask |= r->acl[i].perm;
+	}
+	if (r->nacl == 0 || r->acl[r->nacl - 1].tag == SM_ACL_USER)
+		p = put_entry(p, TAG_GROUP_OBJ, group, NO_ID);
+	p = put_entry(p, TAG_MASK, mask, NO_ID);
+	p = put_entry(p, TAG_OTHER, mode & 7, NO_ID);
+	return (size_t)(p - out);
+}
+
+int sm_acl_set(int fd, const struct sm_rule *r, mode_t mode)
+{
+	unsigned char attr[SM_ACL_XATTR_MAX];
+	char proc[SM_PROC_FD_PATH_SIZE];
+	size_t len = sm_acl_xattr(r, mode, attr);
+
+	return setxattr(sm_proc_fd_path(fd, proc), ACL_XATTR, attr, len, 0);
+}
+
+int sm_acl_drop(int fd)
+{
+	char proc[SM_PROC_FD_PATH_SIZE];
+
+	if (removexattr(sm_proc_fd_path(fd, proc), ACL_XATTR) == 0)
+		return 0;
+	return errno == ENODATA || errno == ENOTSUP ? 0 : -1;
+}
