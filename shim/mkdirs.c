@@ -51,6 +51,16 @@ static size_t root_of(const char *abs)
 	}
 }
 
+/* Nonzero when a ".." component lies between p (a '/') and end. */
+static int has_dotdot(const char *p, const char *end)
+{
+	for (; p < end; p++)
+		if (p[0] == '/' && p[1] == '.' && p[2] == '.' &&
+		    (p[3] == '/' || !p[3]))
+			return 1;
+	return 0;
+}
+
 /* Gives the directory open as fd dirowner=, dirgroup= and dirmode=.
  * Returns 0, or -1 with errno. */
 static int set_attrs(const struct sm_rule *r, int fd)
@@ -177,6 +187,8 @@ int sm_dirs_prepare(const struct sm_rule *rule, const char *path, char *why,
 	if (root >= w.dirlen)
 		return refuse(&w, EACCES, "a root directory itself is never "
 			      "made or changed:");
+	if (has_dotdot(abs + root, last))
+		return refuse(&w, EACCES, "a '..' is in");
 	abs[root] = '\0';
 	fd = open(abs, O_PATH | O_DIRECTORY | O_CLOEXEC);	/* trusted */
 	abs[root] = '/';
@@ -186,10 +198,9 @@ int sm_dirs_prepare(const struct sm_rule *rule, const char *path, char *why,
 		size_t len = strcspn(p, "/");
 		int next;
 
-		if ((len == 2 && p[0] == '.' && p[1] == '.') || len > NAME_MAX) {
+		if (len > NAME_MAX) {
 			close(fd);
-			return refuse(&w, len > NAME_MAX ? ENAMETOOLONG : EACCES,
-				      "a '..' or an over-long name is in");
+			return refuse(&w, ENAMETOOLONG, "a name too long in");
 		}
 		memcpy(name, p, len);
 		name[len] = '\0';

@@ -31,7 +31,9 @@ test_cli_errors_exit_100_and_run_nothing() {
 	local args
 	for args in "-m 999" "-m 0660 -u 007" "-o no-such-user-x" \
 		"-g no-such-group-x" "-p /a:b -m 0600" "-p /x" "-m 0600 -m 0600" \
-		"--on-error maybe -m 0600" "-c $T/missing.conf" "--bogus"; do
+		"--on-error maybe -m 0600" "-c $T/missing.conf" "--bogus" \
+		"--dirfix=yes --dirgroup=0" "--acl=o::rw" "--dirmode=0o7" \
+		"--acl u:0:rw --acl u:1:rw"; do
 		# shellcheck disable=SC2086 # the options, split on purpose
 		expect_exit 100 sm $args -- touch "$T/ran" 2>"$T/err"
 		[ ! -e "$T/ran" ] || fail "sockmode $args ran the command"
@@ -42,6 +44,13 @@ test_cli_errors_exit_100_and_run_nothing() {
 	assert_eq "message for -m 999" \
 		"sockmode: -m 999: not an octal number (digits 0-7 only, e.g. 0660)" \
 		"$(echo "$out" | head -1)"
+	out=$(sm --dirfix=yes --dirowner=0 -- true 2>&1) || true
+	assert_eq "message for --dirfix=yes alone" \
+		"sockmode: --dirfix=yes needs --dirmode" "$out"
+	out=$(sm --acl=u:0:rw,g::r -- true 2>&1) || true
+	assert_eq "message for --acl=u:0:rw,g::r" "sockmode: --acl u:0:rw,g::r:\
+ entry 2 'g::r': no name: the owner's and the group's entries come from\
+ mode=" "$out"
 }
 
 # 127 not found, 126 not executable, 111 library missing.

@@ -31,6 +31,7 @@ int main(void)
 	suite_path();
 	suite_conf();
 	suite_lifecycle();
+	suite_access();
 	suite_apply();
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	CU_basic_run_tests();

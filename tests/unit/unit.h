@@ -12,6 +12,7 @@ void suite_path(void);
 void suite_apply(void);
 void suite_conf(void);
 void suite_lifecycle(void);
+void suite_access(void);
 
 /* Adds a suite named name with the NULL-terminated tests. */
 void add_suite(const char *name, const CU_TestInfo *tests);
