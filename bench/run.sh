@@ -247,7 +247,9 @@ log "3. acting"
 AC_ARGS="-r 20 -n 100"
 alt st-stream "$ROUNDS" "$AC_ARGS path $SOCK" "bare" "bare-again" \
 	"lib $ACT" "textbook" "lib-modeonly $PRE SOCKMODE_MODE=0660" \
-	"lib-nomode $PRE SOCKMODE_OWNER=$UIDN SOCKMODE_GROUP=$GIDN"
+	"lib-nomode $PRE SOCKMODE_OWNER=$UIDN SOCKMODE_GROUP=$GIDN" \
+	"lib-acl $ACT SOCKMODE_ACL=u:65534:rw,g:65534:rw" \
+	"lib-dirs $ACT SOCKMODE_DIRMODE=0700 SOCKMODE_DIRGROUP=$GIDN"
 alt st-dgram "$ROUNDS" "$AC_ARGS -d path $SOCK" "bare" "lib $ACT" "textbook"
 alt mt-stream "$ROUNDS" "$AC_ARGS -t path $SOCK" "bare" "lib $ACT" "textbook"
 alt mt-dgram "$ROUNDS" "$AC_ARGS -t -d path $SOCK" "bare" "lib $ACT" \
@@ -698,6 +700,8 @@ for t in st-stream st-dgram mt-stream mt-dgram; do
 	if [ "$t" = st-stream ]; then
 		arow "$t" lib-modeonly "libsockmode.so, MODE only (no chown)"
 		arow "$t" lib-nomode "libsockmode.so, OWNER + GROUP, no MODE"
+		arow "$t" lib-acl "libsockmode.so + acl=u:65534:rw,g:65534:rw (setxattr instead of removexattr + chmod)"
+		arow "$t" lib-dirs "libsockmode.so + dirmode=0700 dirgroup= (directory exists: one stat)"
 	fi
 	arow "$t" textbook "textbook sequence"
 done

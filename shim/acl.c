@@ -98,39 +98,47 @@ static const char *parse_entry(const char *s, size_t len,
 	return err;
 }
 
+/* Inserts e among the n sorted entries of r. Returns NULL, or a
+ * message when its user or group has an entry already. */
+static const char *insert_sorted(struct sm_rule *r, unsigned n,
+				 const struct sm_acl_entry *e)
+{
+	unsigned i;
+
+	for (i = n; i > 0 && !before(&r->acl[i - 1], e); i--) {
+		if (r->acl[i - 1].tag == e->tag && r->acl[i - 1].id == e->id)
+			return e->tag == SM_ACL_USER
+			       ? "that user has an entry already"
+			       : "that group has an entry already";
+	}
+	memmove(&r->acl[i + 1], &r->acl[i], (n - i) * sizeof r->acl[0]);
+	r->acl[i] = *e;
+	return NULL;
+}
+
 const char *sm_parse_acl(const char *s, struct sm_rule *r)
 {
 	static char msg[320];	/* at load only: one caller at a time */
-	const char *p = s, *err = NULL;
-	unsigned n = 0, i;
+	const char *p = s, *err;
+	unsigned n = 0;
 
 	if (!*s)
 		return "empty value";
 	for (;;) {
 		size_t len = strcspn(p, ",");
-		struct sm_acl_entry e;
+		struct sm_acl_entry e = { 0, 0, 0 };
 
 		if (n == SM_ACL_MAX)
 			err = "too many entries (at most 8)";
 		else if (len == 0)
 			err = "empty entry";
-		else
-			err = parse_entry(p, len, &e);
-		for (i = n; !err && i > 0 && !before(&r->acl[i - 1], &e); i--) {
-			if (r->acl[i - 1].id == e.id &&
-			    r->acl[i - 1].tag == e.tag)
-				err = e.tag == SM_ACL_USER ? "that user has an "
-				      "entry already" : "that group has an "
-				      "entry already";
-			else
-				r->acl[i] = r->acl[i - 1];
-		}
+		else if ((err = parse_entry(p, len, &e)) == NULL)
+			err = insert_sorted(r, n, &e);
 		if (err) {
 			sm_format(msg, sizeof msg, "entry %u '%.*s': %s", n + 1,
 				  (int)len, p, err);
 			return msg;
 		}
-		r->acl[i] = e;
 		r->nacl = ++n;
 		if (!p[len])
 			return NULL;

@@ -149,7 +149,8 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 	char dirs_failed[192];
 	int mask;
 
-	if (sm_dirs_prepare(rule, path, dirs_failed, sizeof dirs_failed) < 0 &&
+	if ((rule->keys & SM_HAS_DIRS) &&	/* its stack only then */
+	    sm_dirs_prepare(rule, path, dirs_failed, sizeof dirs_failed) < 0 &&
 	    !failed(&o, dirs_failed)) {
 		errno = o.err;	/* EACCES, ELOOP, or mkdirat's own */
 		return -1;	/* nothing bound: nothing to remove */

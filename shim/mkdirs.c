@@ -155,9 +155,8 @@ static int step(struct walk *w, int parent, const char *name, int is_last)
 int sm_dirs_prepare(const struct sm_rule *rule, const char *path, char *why,
 		    size_t size)
 {
-	char abs[DIRS_PATH_SIZE], name[NAME_MAX + 1];
+	char abs[DIRS_PATH_SIZE], *last, *p;
 	struct walk w = { rule, abs, 0, why, size };
-	const char *last, *p;
 	struct stat st;
 	size_t root;
 	int fd, saved = errno;
@@ -198,21 +197,15 @@ int sm_dirs_prepare(const struct sm_rule *rule, const char *path, char *why,
 		size_t len = strcspn(p, "/");
 		int next;
 
-		if (len > NAME_MAX) {
-			close(fd);
-			return refuse(&w, ENAMETOOLONG, "a name too long in");
-		}
-		memcpy(name, p, len);
-		name[len] = '\0';
 		w.dirlen = (size_t)(p + len - abs);
-		next = step(&w, fd, name, p + len == last);
+		p[len] = '\0';	/* the component alone, for a moment */
+		next = step(&w, fd, p, p + len == last);
+		p[len] = '/';
 		close(fd);
 		if (next < 0)
 			return -1;
 		fd = next;
 		p += len + 1;
-		if (p > last)
-			break;
 	}
 	close(fd);
 	errno = saved;
