@@ -161,11 +161,26 @@ static unsigned char *put_entry(unsigned char *out, unsigned tag,
 	return out + 8;
 }
 
+/* The ACL's mask: the union of the group class, as setfacl(1) makes it. */
+static unsigned acl_mask(const struct sm_rule *r, mode_t mode)
+{
+	unsigned mask = (mode >> 3) & 7, i;
+
+	for (i = 0; i < r->nacl; i++)
+		mask |= r->acl[i].perm;
+	return mask;
+}
+
+mode_t sm_acl_shown_mode(const struct sm_rule *r, mode_t mode)
+{
+	return (mode & 0707) | (mode_t)(acl_mask(r, mode) << 3);
+}
+
 size_t sm_acl_xattr(const struct sm_rule *r, mode_t mode,
 		    unsigned char *out)
 {
 	unsigned char *p = out + 4;
-	unsigned group = (mode >> 3) & 7, mask = group, i;
+	unsigned group = (mode >> 3) & 7, i;
 
 	out[0] = ACL_XATTR_VERSION;
 	out[1] = out[2] = out[3] = 0;
@@ -175,11 +190,10 @@ size_t sm_acl_xattr(const struct sm_rule *r, mode_t mode,
 		    r->acl[i - 1].tag == SM_ACL_USER))
 			p = put_entry(p, TAG_GROUP_OBJ, group, NO_ID);
 		p = put_entry(p, r->acl[i].tag, r->acl[i].perm, r->acl[i].id);
-		mask |= r->acl[i].perm;
 	}
 	if (r->nacl == 0 || r->acl[r->nacl - 1].tag == SM_ACL_USER)
 		p = put_entry(p, TAG_GROUP_OBJ, group, NO_ID);
-	p = put_entry(p, TAG_MASK, mask, NO_ID);
+	p = put_entry(p, TAG_MASK, acl_mask(r, mode), NO_ID);
 	p = put_entry(p, TAG_OTHER, mode & 7, NO_ID);
 	return (size_t)(p - out);
 }

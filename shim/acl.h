@@ -30,6 +30,10 @@ const char *sm_parse_acl(const char *s, struct sm_rule *r);
 size_t sm_acl_xattr(const struct sm_rule *r, mode_t mode,
 		    unsigned char *out);
 
+/* The permission bits a file of mode shows once r's ACL is set: owner
+ * and other from mode, the ACL's mask as the group bits. */
+mode_t sm_acl_shown_mode(const struct sm_rule *r, mode_t mode);
+
 /*
  * Replaces the access ACL of the inode open as fd (an O_PATH descriptor)
  * with r's, through /proc/self/fd/N. The kernel also sets the mode's

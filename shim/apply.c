@@ -138,6 +138,42 @@ static int failed(struct outcome *o, const char *step)
 	return o->warn;
 }
 
+/* The owner and group the file has after the chown, for messages. */
+static uid_t owner_of(const struct sm_rule *r, const struct stat *st)
+{
+	return r->keys & SM_HAS_OWNER ? r->uid : st->st_uid;
+}
+
+static gid_t group_of(const struct sm_rule *r, const struct stat *st)
+{
+	return r->keys & SM_HAS_GROUP ? r->gid : st->st_gid;
+}
+
+/*
+ * Gives t's inode rule's ACL, which replaces an inherited one and sets
+ * the mode bits too; without acl=, or when that failed under
+ * on_error=warn, removes an inherited ACL and sets mode exactly. Returns
+ * 0 to go on, -1 to stop (a step failed under on_error=fail).
+ */
+static int set_permissions(const struct target *t, const struct sm_rule *rule,
+			   mode_t mode, struct outcome *o)
+{
+	if (rule->keys & SM_HAS_ACL) {
+		if (sm_acl_set(t->fd, rule, mode) == 0)
+			return 0;
+		if (!failed(o, errno == ENOENT ? "setting the ACL (is /proc "
+			    "mounted?)" : "setting the ACL"))
+			return -1;
+	}
+	if (sm_acl_drop(t->fd) < 0 &&
+	    !failed(o, errno == ENOENT ? "removing the inherited ACL (is "
+		    "/proc mounted?)" : "removing the inherited ACL"))
+		return -1;
+	if (sm_chmod_fd(t->fd, mode) < 0 && !failed(o, "chmod"))
+		return -1;
+	return 0;
+}
+
 int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 	     int on_error, int fd, const struct sockaddr *addr,
 	     socklen_t len, const char *path)
@@ -193,29 +229,17 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 		     AT_EMPTY_PATH) < 0 &&
 	    !failed(&o, "chown"))
 		goto done;
-	if (rule->keys & SM_HAS_ACL) {
-		/* Replaces any inherited ACL and sets the mode bits too. */
-		if (sm_acl_set(t.fd, rule, mode) < 0 &&
-		    !failed(&o, errno == ENOENT ? "setting the ACL (is /proc "
-				"mounted?)" : "setting the ACL"))
-			goto done;
-	} else {
-		if (sm_acl_drop(t.fd) < 0 &&
-		    !failed(&o, errno == ENOENT ? "removing the inherited ACL "
-				"(is /proc mounted?)" : "removing the inherited "
-				"ACL"))
-			goto done;
-		if (sm_chmod_fd(t.fd, mode) < 0 && !failed(&o, "chmod"))
-			goto done;
-	}
-	if (!o.step)
-		sm_log(SM_LOG_INFO, "%s: mode %04o owner %u group %u%s", path,
-		       (unsigned)mode,
-		       (unsigned)(rule->keys & SM_HAS_OWNER ? rule->uid
-							    : t.st.st_uid),
-		       (unsigned)(rule->keys & SM_HAS_GROUP ? rule->gid
-							    : t.st.st_gid),
-		       rule->keys & SM_HAS_ACL ? " acl" : "");
+	if (set_permissions(&t, rule, mode, &o) < 0)
+		goto done;
+	if (!o.step && (rule->keys & SM_HAS_ACL))
+		sm_log(SM_LOG_INFO, "%s: mode %04o (%04o with acl=) owner %u "
+		       "group %u", path, (unsigned)sm_acl_shown_mode(rule, mode),
+		       (unsigned)mode, (unsigned)owner_of(rule, &t.st),
+		       (unsigned)group_of(rule, &t.st));
+	else if (!o.step)
+		sm_log(SM_LOG_INFO, "%s: mode %04o owner %u group %u", path,
+		       (unsigned)mode, (unsigned)owner_of(rule, &t.st),
+		       (unsigned)group_of(rule, &t.st));
 done:
 	if (o.step && !o.warn)
 		remove_target(&t);

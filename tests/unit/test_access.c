@@ -157,6 +157,9 @@ static void acl_attribute_is_exact(void)
 	CU_ASSERT_PTR_NULL_FATAL(acl("g:4:rw", &r));
 	CU_ASSERT_EQUAL_FATAL(sm_acl_xattr(&r, 0604, out), sizeof groups_only);
 	CU_ASSERT_EQUAL(memcmp(out, groups_only, sizeof groups_only), 0);
+	CU_ASSERT_EQUAL(sm_acl_shown_mode(&r, 0604), 0664);
+	CU_ASSERT_PTR_NULL_FATAL(acl("u:1:x", &r));
+	CU_ASSERT_EQUAL(sm_acl_shown_mode(&r, 0640), 0650);
 }
 
 /* Binds a stream socket to dir/name under rule r; the socket, or -1. */
