@@ -149,6 +149,35 @@ static gid_t group_of(const struct sm_rule *r, const struct stat *st)
 	return r->keys & SM_HAS_GROUP ? r->gid : st->st_gid;
 }
 
+/* Closes walked, the directory sm_dirs_prepare() reached, when it is a
+ * descriptor. Returns rc; keeps errno. */
+static int close_walked(int walked, int rc)
+{
+	int saved = errno;
+
+	if (walked >= 0)
+		close(walked);
+	errno = saved;
+	return rc;
+}
+
+/*
+ * Nonzero when t's proven inode is the entry t->name of the directory
+ * open as walked: the bind, which looks the path up again, landed in the
+ * directory the walk made or checked, not through a symlink swapped in
+ * since. Else zero with errno EACCES.
+ */
+static int in_walked_dir(int walked, const struct target *t)
+{
+	struct stat st;
+
+	if (fstatat(walked, t->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    st.st_dev == t->st.st_dev && st.st_ino == t->st.st_ino)
+		return 1;
+	errno = EACCES;
+	return 0;
+}
+
 /*
  * Gives t's inode rule's ACL, which replaces an inherited one and sets
  * the mode bits too; without acl=, or when that failed under
@@ -183,10 +212,11 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 	struct target t;
 	mode_t mode = 0;	/* unknown: leave the file as closed as born */
 	char dirs_failed[192];
-	int mask;
+	int mask, walked = -1;
 
 	if ((rule->keys & SM_HAS_DIRS) &&	/* its stack only then */
-	    sm_dirs_prepare(rule, path, dirs_failed, sizeof dirs_failed) < 0 &&
+	    sm_dirs_prepare(rule, path, &walked, dirs_failed,
+			    sizeof dirs_failed) < 0 &&
 	    !failed(&o, dirs_failed)) {
 		errno = o.err;	/* EACCES, ELOOP, or mkdirat's own */
 		return -1;	/* nothing bound: nothing to remove */
@@ -196,13 +226,12 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 	if (sm_born_bind(real_bind, fd, addr, len, &born) < 0) {
 		if (!born.guard_err) {
 			errno = born.err;
-			return -1;
+			return close_walked(walked, -1);
 		}
 		errno = born.guard_err;
-		if (!failed(&o, "cannot create the socket file closed"))
-			return -1;
-		if (real_bind(fd, addr, len) < 0)
-			return -1;
+		if (!failed(&o, "cannot create the socket file closed") ||
+		    real_bind(fd, addr, len) < 0)
+			return close_walked(walked, -1);
 	}
 
 	if (prove_target(fd, born.sock_ino, path, &t) < 0) {
@@ -210,10 +239,14 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 		int why = errno;
 
 		if (failed(&o, "cannot prove the socket file is ours"))
-			return 0;
+			return close_walked(walked, 0);
 		errno = resource_errno(why) ? why : EACCES;
-		return -1;
+		return close_walked(walked, -1);
 	}
+	if (walked >= 0 && !in_walked_dir(walked, &t) &&
+	    !failed(&o, "its directory was swapped for a symlink during the "
+		    "bind (the socket is not in the directory made)"))
+		goto done;
 
 	if (rule->keys & (SM_HAS_MODE | SM_HAS_UMASK))
 		mode = rule->mode;
@@ -241,6 +274,7 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 		       (unsigned)mode, (unsigned)owner_of(rule, &t.st),
 		       (unsigned)group_of(rule, &t.st));
 done:
+	close_walked(walked, 0);
 	if (o.step && !o.warn)
 		remove_target(&t);
 	else if ((rule->keys & SM_HAS_REMOVE) && sm_onexit_enabled)

@@ -152,8 +152,18 @@ static int step(struct walk *w, int parent, const char *name, int is_last)
 	return fd;
 }
 
-int sm_dirs_prepare(const struct sm_rule *rule, const char *path, char *why,
-		    size_t size)
+/* Nonzero when the last component of path is empty, "." or "..": no
+ * socket name, nothing to make directories for. */
+static int no_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+
+	return !*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
+}
+
+int sm_dirs_prepare(const struct sm_rule *rule, const char *path, int *dirfd,
+		    char *why, size_t size)
 {
 	char abs[DIRS_PATH_SIZE], *last, *p;
 	struct walk w = { rule, abs, 0, why, size };
@@ -161,7 +171,8 @@ int sm_dirs_prepare(const struct sm_rule *rule, const char *path, char *why,
 	size_t root;
 	int fd, saved = errno;
 
-	if (!(rule->keys & SM_HAS_DIRS))
+	*dirfd = -1;
+	if (!(rule->keys & SM_HAS_DIRS) || no_name(path))
 		return 0;
 	if (sm_abs_path(path, abs, sizeof abs) < 0)
 		return refuse(&w, errno, "making the path absolute");
@@ -207,7 +218,7 @@ int sm_dirs_prepare(const struct sm_rule *rule, const char *path, char *why,
 		fd = next;
 		p += len + 1;
 	}
-	close(fd);
+	*dirfd = fd;
 	errno = saved;
 	return 0;
 }

@@ -26,13 +26,18 @@
  * dirfix=yes the socket's existing directory gets the same, if it is
  * owned by root, by us or already by dirowner.
  *
- * Returns 0, or -1 with errno and, in why (size bytes), what failed
- * ("making directory /run/app", ...) for the caller's message. Made
+ * A path whose last component is empty, "." or ".." is left to the bind.
+ *
+ * Returns 0 with *dirfd the O_PATH descriptor of the socket's directory
+ * as the walk reached it (for the caller to check, after the bind, that
+ * the socket is in it, and to close), or -1 when there was no walk. Or
+ * returns -1 with errno and, in why (size bytes), what failed ("making
+ * directory /run/app", ...) for the caller's message. Made
  * directories stay when the bind later fails (as mkdir -p's do). Logs
  * what it made or changed at info. Allocation-free; its descriptors are
- * O_CLOEXEC and closed before it returns.
+ * O_CLOEXEC, and all but *dirfd closed before it returns.
  */
-int sm_dirs_prepare(const struct sm_rule *rule, const char *path, char *why,
-		    size_t size);
+int sm_dirs_prepare(const struct sm_rule *rule, const char *path, int *dirfd,
+		    char *why, size_t size);
 
 #endif

@@ -207,14 +207,35 @@ static void acl_is_set_on_the_socket_file(void)
 	remove_dir();
 }
 
-/* Runs sm_dirs_prepare for dir/rel under r; 0, or the errno. */
+/* Runs sm_dirs_prepare for path under r, checking that a walk's
+ * descriptor is the socket's directory, and closes it. 0, or the
+ * errno. */
+static int prepare_abs(const struct sm_rule *r, const char *path, char *why)
+{
+	char parent[256];
+	struct stat want, got;
+	int fd = -2, rc;
+
+	why[0] = '\0';
+	rc = sm_dirs_prepare(r, path, &fd, why, 192) < 0 ? errno : 0;
+	CU_ASSERT(rc ? fd == -1 : fd >= -1);
+	if (fd >= 0) {
+		snprintf(parent, sizeof parent, "%s", path);
+		*strrchr(parent, '/') = '\0';
+		CU_ASSERT(fstat(fd, &got) == 0 && stat(parent, &want) == 0 &&
+			  got.st_ino == want.st_ino);
+		close(fd);
+	}
+	return rc;
+}
+
+/* The same for dir/rel. */
 static int prepare(const struct sm_rule *r, const char *rel, char *why)
 {
 	char path[256];
 
 	snprintf(path, sizeof path, "%s/%s", dir, rel);
-	why[0] = '\0';
-	return sm_dirs_prepare(r, path, why, 192) < 0 ? errno : 0;
+	return prepare_abs(r, path, why);
 }
 
 /* "mode uid gid" of dir/rel, or "none". */
@@ -290,19 +311,23 @@ static void directories_are_refused(void)
 	CU_ASSERT_EQUAL(prepare(&r, "l/s", why), 0);
 	CU_ASSERT_STRING_EQUAL(attrs("l"), "750 12345 12345");
 	/* Outside the roots, and a root itself. */
-	why[0] = '\0';
-	errno = 0;
-	CU_ASSERT_EQUAL(sm_dirs_prepare(&r, "/nonexistent-sockmode/a/s", why,
-					sizeof why), -1);
-	CU_ASSERT_EQUAL(errno, EACCES);
+	CU_ASSERT_EQUAL(prepare_abs(&r, "/nonexistent-sockmode/a/s", why),
+			EACCES);
 	CU_ASSERT_STRING_EQUAL(why, "not below /run, /var/run, /tmp, /var/tmp "
 			       "or /dev/shm, so no directory is made or "
 			       "changed: /nonexistent-sockmode/a");
-	CU_ASSERT_EQUAL(sm_dirs_prepare(&r, "/tmp/s", why, sizeof why), -1);
+	CU_ASSERT_EQUAL(prepare_abs(&r, "/tmp/s", why), EACCES);
 	CU_ASSERT_STRING_EQUAL(why, "a root directory itself is never made or "
 			       "changed: /tmp");
-	CU_ASSERT_EQUAL(sm_dirs_prepare(&r, "/tmpx/a/s", why, sizeof why), -1);
+	CU_ASSERT_EQUAL(prepare_abs(&r, "/tmpx/a/s", why), EACCES);
 	CU_ASSERT_EQUAL(access("/tmpx", F_OK), -1);
+	/* No socket name: left to the bind, nothing made. */
+	CU_ASSERT_EQUAL(prepare(&r, "n1/s/", why), 0);
+	CU_ASSERT_EQUAL(prepare(&r, "n2/..", why), 0);
+	CU_ASSERT_EQUAL(prepare(&r, "n3/.", why), 0);
+	CU_ASSERT_STRING_EQUAL(attrs("n1"), "none");
+	CU_ASSERT_STRING_EQUAL(attrs("n2"), "none");
+	CU_ASSERT_STRING_EQUAL(attrs("n3"), "none");
 	remove_dir();
 }
 
