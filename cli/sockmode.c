@@ -188,7 +188,8 @@ static int rule_option(struct options *o, int c, const char *value)
 /* Parses argv into o; returns the index of COMMAND. Exits 100 on errors. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	static struct option longs[SM_NKEYS + 7] = {
+	enum { FIXED = 6 };	/* the options before the keys' */
+	static struct option longs[FIXED + SM_NKEYS + 1] = {
 		{ "on-error", required_argument, NULL, OPT_ON_ERROR },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "explain", required_argument, NULL, OPT_EXPLAIN },
@@ -200,7 +201,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	int c, bad = 0;
 
 	for (i = 0; i < SM_NKEYS; i++)	/* --mode ... --acl: every key */
-		longs[6 + i] = (struct option){ sm_keys[i].name,
+		longs[FIXED + i] = (struct option){ sm_keys[i].name,
 						required_argument, NULL,
 						OPT_KEY + (int)i };
 
@@ -281,7 +282,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		fputs("sockmode: -p needs a rule option (-m, -u, -o, -g, "
 		      "--stale, --acl, ...)\n", stderr);
 		bad = 1;
-	}	if (!o->check && !o->explain && optind >= argc) {
+	}
+	if (!o->check && !o->explain && optind >= argc) {
 		fputs(usage, stderr);
 		bad = 1;
 	}

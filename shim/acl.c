@@ -83,6 +83,8 @@ static const char *parse_entry(const char *s, size_t len,
 		       "from mode=";
 	if (nlen >= sizeof name)
 		return "name too long";
+	if (memchr(c2 + 1, ':', len - (size_t)(c2 + 1 - s)))
+		return "too many ':' (a name cannot contain one)";
 	if (parse_perms(c2 + 1, len - (size_t)(c2 + 1 - s), &e->perm) < 0)
 		return "permissions must be letters of rwx or -, or one "
 		       "octal digit";
@@ -105,13 +107,13 @@ static const char *insert_sorted(struct sm_rule *r, unsigned n,
 {
 	unsigned i;
 
-	for (i = n; i > 0 && !before(&r->acl[i - 1], e); i--) {
-		if (r->acl[i - 1].tag == e->tag && r->acl[i - 1].id == e->id)
+	for (i = 0; i < n; i++)
+		if (r->acl[i].tag == e->tag && r->acl[i].id == e->id)
 			return e->tag == SM_ACL_USER
 			       ? "that user has an entry already"
 			       : "that group has an entry already";
-	}
-	memmove(&r->acl[i + 1], &r->acl[i], (n - i) * sizeof r->acl[0]);
+	for (i = n; i > 0 && before(e, &r->acl[i - 1]); i--)
+		r->acl[i] = r->acl[i - 1];
 	r->acl[i] = *e;
 	return NULL;
 }
@@ -134,9 +136,10 @@ const char *sm_parse_acl(const char *s, struct sm_rule *r)
 			err = "empty entry";
 		else if ((err = parse_entry(p, len, &e)) == NULL)
 			err = insert_sorted(r, n, &e);
-		if (err) {
-			sm_format(msg, sizeof msg, "entry %u '%.*s': %s", n + 1,
-				  (int)len, p, err);
+		if (err) {	/* a long entry shortened: the reason stays */
+			sm_format(msg, sizeof msg, "entry %u '%.*s%s': %s",
+				  n + 1, (int)(len > 48 ? 45 : len), p,
+				  len > 48 ? "..." : "", err);
 			return msg;
 		}
 		r->nacl = ++n;

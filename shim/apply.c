@@ -211,7 +211,7 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 	struct sm_born born;
 	struct target t;
 	mode_t mode = 0;	/* unknown: leave the file as closed as born */
-	char dirs_failed[192];
+	char dirs_failed[320];
 	int mask, walked = -1;
 
 	if ((rule->keys & SM_HAS_DIRS) &&	/* its stack only then */
@@ -265,9 +265,10 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 	if (set_permissions(&t, rule, mode, &o) < 0)
 		goto done;
 	if (!o.step && (rule->keys & SM_HAS_ACL))
-		sm_log(SM_LOG_INFO, "%s: mode %04o (%04o with acl=) owner %u "
-		       "group %u", path, (unsigned)sm_acl_shown_mode(rule, mode),
-		       (unsigned)mode, (unsigned)owner_of(rule, &t.st),
+		sm_log(SM_LOG_INFO, "%s: mode %04o and acl (ls shows %04o: "
+		       "the mask) owner %u group %u", path, (unsigned)mode,
+		       (unsigned)sm_acl_shown_mode(rule, mode),
+		       (unsigned)owner_of(rule, &t.st),
 		       (unsigned)group_of(rule, &t.st));
 	else if (!o.step)
 		sm_log(SM_LOG_INFO, "%s: mode %04o owner %u group %u", path,

@@ -119,6 +119,9 @@ const struct sm_key sm_keys[SM_NKEYS] = {
 	{ "acl", "SOCKMODE_ACL", SM_HAS_ACL, sm_parse_acl },
 };
 const size_t sm_nkeys = sizeof sm_keys / sizeof sm_keys[0];
+_Static_assert(sizeof sm_keys / sizeof sm_keys[0] == SM_NKEYS &&
+	       SM_HAS_ACL == 1u << (SM_NKEYS - 1),
+	       "SM_NKEYS: one row per key, one SM_HAS_ bit per row");
 
 const struct sm_key *sm_key_find(const char *name, size_t len)
 {

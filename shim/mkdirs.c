@@ -6,10 +6,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
-#include <sys/fsuid.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "acl.h"
 #include "log.h"
 #include "path.h"
 
@@ -21,6 +22,7 @@ struct walk {
 	const struct sm_rule *rule;
 	const char *abs;	/* the socket's absolute path */
 	size_t dirlen;		/* abs[0..dirlen): the directory being done */
+	int fix_only;		/* the directory exists: dirfix=yes alone */
 	char *why;
 	size_t size;
 };
@@ -34,6 +36,22 @@ static int refuse(struct walk *w, int err, const char *what)
 	return -1;
 }
 
+/*
+ * A reason the walk cannot go on: for a directory that must be made, a
+ * failure (refuse()); for dirfix=yes on an existing one, which the bind
+ * can use as it is, a line at info and no failure. Returns -1 with errno
+ * err, or 0 with errno saved.
+ */
+static int cannot_walk(struct walk *w, int err, const char *what, int saved)
+{
+	if (!w->fix_only)
+		return refuse(w, err, what);
+	sm_log(SM_LOG_INFO, "dirfix=yes: %s %.*s; the directory is used as it "
+	       "is", what, (int)w->dirlen, w->abs);
+	errno = saved;
+	return 0;
+}
+
 /* The length of the root in SM_DIR_ROOTS that abs lies strictly below,
  * or 0. */
 static size_t root_of(const char *abs)
@@ -41,9 +59,11 @@ static size_t root_of(const char *abs)
 	const char *r = SM_DIR_ROOTS;
 
 	for (;;) {
-		size_t len = strcspn(r, ":");
+		size_t len = strcspn(r, ":"), i;
 
-		if (strncmp(abs, r, len) == 0 && abs[len] == '/')
+		for (i = 0; i < len && abs[i] == r[i]; i++)
+			;
+		if (i == len && abs[len] == '/')
 			return len;
 		if (!r[len])
 			return 0;
@@ -61,16 +81,39 @@ static int has_dotdot(const char *p, const char *end)
 	return 0;
 }
 
-/* Gives the directory open as fd dirowner=, dirgroup= and dirmode=.
- * Returns 0, or -1 with errno. */
-static int set_attrs(const struct sm_rule *r, int fd)
+/* The file-system uid new files get: setfsuid() of an invalid id
+ * changes nothing and returns it (the supervisor sets it per bind). A
+ * raw system call: one imported symbol less to bind at every start. */
+static uid_t our_fsuid(void)
 {
-	if ((r->keys & (SM_HAS_DIROWNER | SM_HAS_DIRGROUP)) &&
-	    fchownat(fd, "", r->keys & SM_HAS_DIROWNER ? r->diruid : (uid_t)-1,
-		     r->keys & SM_HAS_DIRGROUP ? r->dirgid : (gid_t)-1,
-		     AT_EMPTY_PATH) < 0)
+	return (uid_t)syscall(SYS_setfsuid, -1);
+}
+
+/*
+ * Gives the directory open as fd (st: its fstat) dirowner=, dirgroup=
+ * and dirmode=, skipping what it has already (a non-root program may
+ * fix nothing but may find nothing to fix). dirmode= sets the permission
+ * bits: a set-group-ID or sticky bit the directory has stays. An access
+ * ACL it inherited from a default ACL is removed first, so that the mode
+ * bits are the whole truth (its own default ACL, for what is made inside,
+ * stays). Returns 0, or -1 with errno.
+ */
+static int set_attrs(const struct sm_rule *r, int fd, const struct stat *st)
+{
+	uid_t uid = r->keys & SM_HAS_DIROWNER ? r->diruid : st->st_uid;
+	gid_t gid = r->keys & SM_HAS_DIRGROUP ? r->dirgid : st->st_gid;
+	mode_t mode = r->dirmode | (st->st_mode & (S_ISGID | S_ISVTX));
+	int owned = uid == st->st_uid && gid == st->st_gid;
+
+	if (!owned && fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0)
 		return -1;
-	if ((r->keys & SM_HAS_DIRMODE) && sm_chmod_fd(fd, r->dirmode) < 0)
+	if (!(r->keys & SM_HAS_DIRMODE))
+		return 0;
+	/* Not the owner (EPERM) of a directory already right: as it is. */
+	if (sm_acl_drop(fd) < 0 &&
+	    !(errno == EPERM && owned && (st->st_mode & 07777) == mode))
+		return -1;
+	if ((st->st_mode & 07777) != mode && sm_chmod_fd(fd, mode) < 0)
 		return -1;
 	return 0;
 }
@@ -83,16 +126,15 @@ static int set_attrs(const struct sm_rule *r, int fd)
 static int fix_existing(struct walk *w, int fd)
 {
 	const struct sm_rule *r = w->rule;
-	uid_t fsuid = (uid_t)setfsuid((uid_t)-1);	/* reads, sets nothing */
 	struct stat st;
 
 	if (fstat(fd, &st) < 0)
 		return refuse(w, errno, "dirfix: examining");
-	if (st.st_uid != 0 && st.st_uid != fsuid &&
+	if (st.st_uid != 0 && st.st_uid != our_fsuid() &&
 	    !((r->keys & SM_HAS_DIROWNER) && st.st_uid == r->diruid))
 		return refuse(w, EACCES, "dirfix: not changing a directory "
 			      "owned by another user:");
-	if (set_attrs(r, fd) < 0)
+	if (set_attrs(r, fd, &st) < 0)
 		return refuse(w, errno, "dirfix: changing");
 	sm_log(SM_LOG_INFO, "%.*s: directory fixed (dirfix=yes)",
 	       (int)w->dirlen, w->abs);
@@ -101,15 +143,15 @@ static int fix_existing(struct walk *w, int fd)
 
 /*
  * Opens component name of the directory open as parent, making it when
- * it is missing. Returns its O_PATH descriptor, or -1 with errno and
- * w->why.
+ * it is missing. Returns its O_PATH descriptor; or -1 with errno and
+ * w->why; or -2 (errno kept) when dirfix=yes alone cannot go on.
  */
 static int step(struct walk *w, int parent, const char *name, int is_last)
 {
 	const struct sm_rule *r = w->rule;
 	const int flags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 	struct stat st;
-	int fd = openat(parent, name, flags), made = 0;
+	int fd = openat(parent, name, flags), made = 0, saved = errno;
 
 	if (fd < 0 && errno == ENOENT) {
 		made = mkdirat(parent, name, r->keys & SM_HAS_DIRMODE ? 0700
@@ -119,20 +161,19 @@ static int step(struct walk *w, int parent, const char *name, int is_last)
 		fd = openat(parent, name, flags);
 	}
 	if (fd < 0 && (errno == ENOTDIR || errno == ELOOP))
-		return refuse(w, ELOOP, "a symlink or a non-directory is in "
-			      "the way at");
+		return cannot_walk(w, ELOOP, "a symlink or a non-directory is "
+				   "in the way at", saved) < 0 ? -1 : -2;
 	if (fd < 0)
 		return refuse(w, errno, "opening directory");
 	if (made) {
 		/* Ours only if we own it: a swap between mkdirat and openat
 		 * brings another user's directory (or fails above). */
-		if (fstat(fd, &st) < 0 ||
-		    st.st_uid != (uid_t)setfsuid((uid_t)-1)) {
+		if (fstat(fd, &st) < 0 || st.st_uid != our_fsuid()) {
 			close(fd);
 			return refuse(w, EACCES, "directory replaced while "
 				      "being made:");
 		}
-		if (set_attrs(r, fd) < 0) {
+		if (set_attrs(r, fd, &st) < 0) {
 			int err = errno;
 
 			close(fd);
@@ -162,43 +203,55 @@ static int no_name(const char *path)
 	return !*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
 }
 
+/* 1 when the directory of path (as the program gave it) exists, 0 when
+ * it does not, -1 when that cannot be told (the bind will say why). */
+static int dir_exists(const char *path)
+{
+	char dir[SM_SUN_PATH_SIZE];
+	struct stat st;
+
+	if (!sm_split_path(path, dir, sizeof dir))
+		return -1;
+	if (fstatat(AT_FDCWD, dir, &st, 0) == 0)
+		return S_ISDIR(st.st_mode) ? 1 : -1;
+	return errno == ENOENT ? 0 : -1;
+}
+
 int sm_dirs_prepare(const struct sm_rule *rule, const char *path, int *dirfd,
 		    char *why, size_t size)
 {
 	char abs[DIRS_PATH_SIZE], *last, *p;
-	struct walk w = { rule, abs, 0, why, size };
-	struct stat st;
+	struct walk w = { rule, path, 0, 0, why, size };
 	size_t root;
-	int fd, saved = errno;
+	int fd, exists, saved = errno;
 
 	*dirfd = -1;
 	if (!(rule->keys & SM_HAS_DIRS) || no_name(path))
 		return 0;
+	exists = dir_exists(path);
+	errno = saved;
+	if (exists < 0 || (exists && !((rule->keys & SM_HAS_DIRFIX) &&
+					rule->dirfix)))
+		return 0;	/* nothing to make, nothing to fix */
+	w.fix_only = exists;
+	w.dirlen = strlen(path);
 	if (sm_abs_path(path, abs, sizeof abs) < 0)
-		return refuse(&w, errno, "making the path absolute");
+		return cannot_walk(&w, ENAMETOOLONG, "too long, with the "
+				   "current directory, to make directories "
+				   "for:", saved);
+	w.abs = abs;
 	last = strrchr(abs, '/');
 	w.dirlen = last == abs ? 1 : (size_t)(last - abs);
-	if (!((rule->keys & SM_HAS_DIRFIX) && rule->dirfix)) {
-		char c = abs[w.dirlen];
-
-		abs[w.dirlen] = '\0';
-		fd = stat(abs, &st);
-		abs[w.dirlen] = c;
-		if (fd == 0 || errno != ENOENT) {	/* the bind tells */
-			errno = saved;
-			return 0;
-		}
-	}
 	root = root_of(abs);
 	if (!root)
-		return refuse(&w, EACCES, "not below /run, /var/run, /tmp, "
-			      "/var/tmp or /dev/shm, so no directory is made "
-			      "or changed:");
+		return cannot_walk(&w, EACCES, "not below /run, /var/run, "
+				   "/tmp, /var/tmp or /dev/shm, so no "
+				   "directory is made or changed:", saved);
 	if (root >= w.dirlen)
-		return refuse(&w, EACCES, "a root directory itself is never "
-			      "made or changed:");
+		return cannot_walk(&w, EACCES, "a root directory itself is "
+				   "never made or changed:", saved);
 	if (has_dotdot(abs + root, last))
-		return refuse(&w, EACCES, "a '..' is in");
+		return cannot_walk(&w, EACCES, "a '..' is in", saved);
 	abs[root] = '\0';
 	fd = open(abs, O_PATH | O_DIRECTORY | O_CLOEXEC);	/* trusted */
 	abs[root] = '/';
@@ -214,7 +267,7 @@ int sm_dirs_prepare(const struct sm_rule *rule, const char *path, int *dirfd,
 		p[len] = '/';
 		close(fd);
 		if (next < 0)
-			return -1;
+			return next == -2 ? 0 : -1;
 		fd = next;
 		p += len + 1;
 	}

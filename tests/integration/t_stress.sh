@@ -99,4 +99,13 @@ test_stress_no_allocation_in_bind() {
 	cat "$T/out"
 	grep -q '^noalloc: single-threaded binds=400 allocations=0; multi-threaded binds=400 allocations=0; bad binds=0$' "$T/out" ||
 		fail "unexpected noalloc report: $(cat "$T/out")"
+	# The same with every step the keys of issue 7 add: a directory
+	# walk and fix ($T is below /tmp), and an ACL written.
+	shim SOCKMODE_MODE=0600 SOCKMODE_ACL=u:65534:rw,g:65534:w \
+		SOCKMODE_DIRMODE=0755 SOCKMODE_DIRFIX=yes EXPECT_MODE=0660 \
+		-- "$TOOLS/noalloc" "$T" >"$T/out" 2>"$T/err" ||
+		fail "$(cat "$T/out") $(head -c 2000 "$T/err")"
+	cat "$T/out"
+	grep -q '^noalloc: single-threaded binds=400 allocations=0; multi-threaded binds=400 allocations=0; bad binds=0$' "$T/out" ||
+		fail "unexpected noalloc report with dirfix and acl: $(cat "$T/out")"
 }

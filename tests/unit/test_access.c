@@ -101,6 +101,11 @@ static void acl_bad_values_name_the_entry(void)
 		  "rwx or -, or one octal digit" },
 		{ "u:1:rw-x", "entry 1 'u:1:rw-x': permissions must be letters "
 		  "of rwx or -, or one octal digit" },
+		{ "u:a:b:rw", "entry 1 'u:a:b:rw': too many ':' (a name "
+		  "cannot contain one)" },
+		{ "u:no-such-user-with-a-very-long-name-indeed-xxxxxxxxx:rw",
+		  "entry 1 'u:no-such-user-with-a-very-long-name-indeed-x...': "
+		  "unknown user" },
 		{ "g:1:rw,u:1:rw,g:1:r", "entry 3 'g:1:r': that group has an "
 		  "entry already" },
 		{ "u:root:rw,u:0:r", "entry 2 'u:0:r': that user has an entry "
@@ -316,9 +321,15 @@ static void directories_are_refused(void)
 	CU_ASSERT_STRING_EQUAL(why, "not below /run, /var/run, /tmp, /var/tmp "
 			       "or /dev/shm, so no directory is made or "
 			       "changed: /nonexistent-sockmode/a");
-	CU_ASSERT_EQUAL(prepare_abs(&r, "/tmp/s", why), EACCES);
-	CU_ASSERT_STRING_EQUAL(why, "a root directory itself is never made or "
-			       "changed: /tmp");
+	/* dirfix=yes alone where the walk cannot go: the existing directory
+	 * is used as it is (a root, outside the roots, through a symlink). */
+	CU_ASSERT_EQUAL(prepare_abs(&r, "/tmp/s", why), 0);
+	CU_ASSERT_EQUAL(prepare_abs(&r, "/proc/s", why), 0);
+	snprintf(link, sizeof link, "%s/l2", dir);
+	CU_ASSERT_EQUAL_FATAL(symlink(dir, link), 0);
+	CU_ASSERT_EQUAL(prepare(&r, "l2/l/s", why), 0);
+	CU_ASSERT_STRING_EQUAL(attrs("l"), "750 12345 12345");
+	CU_ASSERT_STRING_EQUAL(why, "");
 	CU_ASSERT_EQUAL(prepare_abs(&r, "/tmpx/a/s", why), EACCES);
 	CU_ASSERT_EQUAL(access("/tmpx", F_OK), -1);
 	/* No socket name: left to the bind, nothing made. */
@@ -328,6 +339,31 @@ static void directories_are_refused(void)
 	CU_ASSERT_STRING_EQUAL(attrs("n1"), "none");
 	CU_ASSERT_STRING_EQUAL(attrs("n2"), "none");
 	CU_ASSERT_STRING_EQUAL(attrs("n3"), "none");
+	remove_dir();
+}
+
+/* dirmode= sets the permission bits exactly: an inherited access ACL
+ * goes, an inherited set-group-ID bit stays. */
+static void dirmode_is_exact_and_keeps_setgid(void)
+{
+	unsigned char acl[4 + 5 * 8] = { 2, 0, 0, 0, 1, 0, 7, 0, 0xff, 0xff,
+		0xff, 0xff, 2, 0, 7, 0, 2, 0, 0, 0, 4, 0, 7, 0, 0xff, 0xff, 0xff,
+		0xff, 0x10, 0, 7, 0, 0xff, 0xff, 0xff, 0xff, 0x20, 0, 5, 0, 0xff,
+		0xff, 0xff, 0xff };	/* u::rwx u:2:rwx g::rwx m::rwx o::r-x */
+	struct sm_rule r = { .keys = SM_HAS_DIRMODE, .dirmode = 0750 };
+	char why[192], path[128], probe[8];
+
+	make_dir();
+	CU_ASSERT_EQUAL_FATAL(chmod(dir, 02755), 0);
+	CU_ASSERT_EQUAL_FATAL(setxattr(dir, "system.posix_acl_default", acl,
+				       sizeof acl, 0), 0);
+	CU_ASSERT_EQUAL(prepare(&r, "a/s", why), 0);
+	CU_ASSERT_STRING_EQUAL(attrs("a"), "2750 0 0");
+	snprintf(path, sizeof path, "%s/a", dir);
+	errno = 0;
+	CU_ASSERT_EQUAL(getxattr(path, "system.posix_acl_access", probe,
+				 sizeof probe), -1);
+	CU_ASSERT_EQUAL(errno, ENODATA);
 	remove_dir();
 }
 
@@ -368,6 +404,8 @@ void suite_access(void)
 		  acl_is_set_on_the_socket_file },
 		{ "missing directories are made", missing_directories_are_made },
 		{ "directories are refused", directories_are_refused },
+		{ "dirmode is exact and keeps setgid",
+		  dirmode_is_exact_and_keeps_setgid },
 		{ "dirfix needs dirmode", dirfix_needs_dirmode },
 		CU_TEST_INFO_NULL,
 	};
