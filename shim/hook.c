@@ -8,6 +8,7 @@
 #include <sys/auxv.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include "apply.h"
 #include "log.h"
@@ -28,9 +29,51 @@ static void report_to_log(void *ctx, const char *msg)
 	sm_log(SM_LOG_ERROR, "%s", msg);
 }
 
+/* The environment's SOCKMODE_* entries, found in one pass at load: the
+ * policy asks for some fifteen names, and most environments hold few of
+ * them. More than fit: env_lookup() asks getenv() instead. */
+#define SM_ENV_MAX 32
+static const char *sm_env[SM_ENV_MAX];
+static size_t sm_nenv;
+static int sm_env_overflow;
+
+/* Nonzero when s starts with the len bytes of prefix; reads no further
+ * into s than its NUL. */
+static int has_prefix(const char *s, const char *prefix, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] != prefix[i])	/* also at s's NUL */
+			return 0;
+	return 1;
+}
+
+static void index_environment(void)
+{
+	char **e;
+
+	for (e = environ; e && *e; e++) {
+		if (!has_prefix(*e, "SOCKMODE_", 9))
+			continue;
+		if (sm_nenv == SM_ENV_MAX)
+			sm_env_overflow = 1;
+		else
+			sm_env[sm_nenv++] = *e;
+	}
+}
+
+/* getenv(name) for a SOCKMODE_* name, through the index. */
 static const char *env_lookup(const char *name)
 {
-	return getenv(name);
+	size_t i, len = strlen(name);
+
+	if (sm_env_overflow)
+		return getenv(name);
+	for (i = 0; i < sm_nenv; i++)
+		if (has_prefix(sm_env[i], name, len) && sm_env[i][len] == '=')
+			return sm_env[i] + len + 1;
+	return NULL;
 }
 
 /*
@@ -44,6 +87,7 @@ __attribute__((constructor)) static void sm_load(void)
 		return;
 	sm_libc_bind = (sm_bind_fn *)dlsym(RTLD_NEXT, "bind");
 	sm_onexit_enabled = 1;	/* this process's own binds */
+	index_environment();
 	if (sm_policy_load(&sm_the_policy, env_lookup,
 			   getauxval(AT_SECURE) != 0, SM_DEFAULT_CONFIG,
 			   report_to_log, NULL))

@@ -242,3 +242,22 @@ test_on_error_warn_keeps_the_socket() {
 	assert_eq "log lines in: $(cat "$T/probe.err")" 1 \
 		"$(grep -c "^sockmode: .*$T/u/s" "$T/probe.err" || true)"
 }
+
+# The library reads the SOCKMODE_* variables through an index made in one
+# pass over the environment (32 entries); past that it asks getenv().
+# Both ways see the rule, wherever it stands among the others.
+test_config_many_sockmode_variables() {
+	local i extra=()
+	for ((i = 0; i < 40; i++)); do extra+=("SOCKMODE_UNUSED_$i=x"); done
+	out=$(shim "${extra[@]:0:20}" SOCKMODE_MODE=0640 "${extra[@]:20}" -- \
+		"$TOOLS/bindprobe" path "$T/many.sock")
+	assert_eq "bind, 41 SOCKMODE_ variables" "path rc=0 errno=sentinel-kept" "$out"
+	assert_eq "mode, 41 SOCKMODE_ variables" 640 "$(mode_of "$T/many.sock")"
+	out=$(shim "${extra[@]:0:5}" SOCKMODE_MODE=0604 -- \
+		"$TOOLS/bindprobe" path "$T/few.sock")
+	assert_eq "bind, 6 SOCKMODE_ variables" "path rc=0 errno=sentinel-kept" "$out"
+	assert_eq "mode, 6 SOCKMODE_ variables" 604 "$(mode_of "$T/few.sock")"
+	out=$(shim SOCKMODE_MODEX=0600 SOCKMODE_MOD=0600 -- \
+		"$TOOLS/bindprobe" path "$T/none.sock")
+	assert_eq "a name that only starts like one" 755 "$(mode_of "$T/none.sock")"
+}
