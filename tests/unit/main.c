@@ -2,8 +2,34 @@
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "unit.h"
+
+void unit_make_dir(char *dir, const char *name)
+{
+	snprintf(dir, 64, "/tmp/sockmode-%s.XXXXXX", name);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+}
+
+void unit_remove_dir(const char *dir)
+{
+	char cmd[96];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
+char unit_reports[8192];
+unsigned unit_nreports;
+
+void unit_collect(void *ctx, const char *msg)
+{
+	(void)ctx;
+	strncat(unit_reports, msg, sizeof unit_reports - strlen(unit_reports) - 2);
+	strcat(unit_reports, "\n");
+	unit_nreports++;
+}
 
 void add_suite(const char *name, const CU_TestInfo *tests)
 {

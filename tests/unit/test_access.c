@@ -25,26 +25,13 @@ static char dir[64];
  * removed with its content after. */
 static void make_dir(void)
 {
-	strcpy(dir, "/tmp/sockmode-access.XXXXXX");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	unit_make_dir(dir, "access");
 	CU_ASSERT_EQUAL_FATAL(chmod(dir, 0755), 0);
 }
 
 static void remove_dir(void)
 {
-	char cmd[96];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	CU_ASSERT_EQUAL(system(cmd), 0);
-}
-
-static char reports[1024];
-
-static void collect(void *ctx, const char *msg)
-{
-	(void)ctx;
-	strncat(reports, msg, sizeof reports - strlen(reports) - 2);
-	strcat(reports, "\n");
+	unit_remove_dir(dir);
 }
 
 /* Parses one acl= value into r (zeroed first); NULL or the message. */
@@ -378,13 +365,13 @@ static void dirfix_needs_dirmode(void)
 	memset(&p, 0, sizeof p);
 	p.rules = p.small;
 	p.cap = 2;
-	reports[0] = '\0';
-	CU_ASSERT_EQUAL(sm_conf_parse(&p, "f", bad, sizeof bad - 1, collect,
+	unit_reports[0] = '\0';
+	CU_ASSERT_EQUAL(sm_conf_parse(&p, "f", bad, sizeof bad - 1, unit_collect,
 				      NULL), 2);
-	CU_ASSERT_STRING_EQUAL(reports, "f:1:21: dirfix=yes needs dirmode= "
+	CU_ASSERT_STRING_EQUAL(unit_reports, "f:1:21: dirfix=yes needs dirmode= "
 			       "(the mode the existing directory gets)\n"
 			       "f:2:17: dirfix=maybe: must be yes or no\n");
-	CU_ASSERT_EQUAL(sm_conf_parse(&p, "f", good, sizeof good - 1, collect,
+	CU_ASSERT_EQUAL(sm_conf_parse(&p, "f", good, sizeof good - 1, unit_collect,
 				      NULL), 0);
 	CU_ASSERT_EQUAL_FATAL(p.nrules, 2);
 	CU_ASSERT_EQUAL(p.rules[0].dirfix, 0);

@@ -24,16 +24,12 @@ static char dir[64];
 /* A fresh private directory per test; removed with its content after. */
 static void make_dir(void)
 {
-	strcpy(dir, "/tmp/sockmode-unit.XXXXXX");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	unit_make_dir(dir, "unit");
 }
 
 static void remove_dir(void)
 {
-	char cmd[96];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	CU_ASSERT_EQUAL(system(cmd), 0);
+	unit_remove_dir(dir);
 }
 
 static void *idle_thread(void *arg)

@@ -14,17 +14,6 @@
 #error "build with -DSM_TEST_FIXTURES=\"/path/to/tests/conf\""
 #endif
 
-static char reports[8192];
-static size_t nreports;
-
-static void collect(void *ctx, const char *msg)
-{
-	(void)ctx;
-	strncat(reports, msg, sizeof reports - strlen(reports) - 2);
-	strcat(reports, "\n");
-	nreports++;
-}
-
 /* Loads fixture name into a fresh policy; returns the error count. The
  * fixture's path in messages is just its name (we chdir there). */
 static size_t load_fixture(struct sm_policy *pol, const char *name)
@@ -34,11 +23,11 @@ static size_t load_fixture(struct sm_policy *pol, const char *name)
 
 	memset(pol, 0, sizeof *pol);
 	pol->valid = 1;
-	reports[0] = '\0';
-	nreports = 0;
+	unit_reports[0] = '\0';
+	unit_nreports = 0;
 	if (!getcwd(old, sizeof old) || chdir(SM_TEST_FIXTURES) != 0)
 		return 999;
-	errors = sm_conf_load(pol, name, 1, collect, NULL);
+	errors = sm_conf_load(pol, name, 1, unit_collect, NULL);
 	if (chdir(old) != 0)
 		return 998;
 	return errors;
@@ -139,10 +128,10 @@ static void each_bad_line_has_its_message(void)
 		size_t errors = load_fixture(&p, bad[i].file);
 
 		CU_ASSERT_EQUAL(errors, bad[i].errors);
-		CU_ASSERT_EQUAL(nreports, bad[i].errors);
-		CU_ASSERT_STRING_EQUAL(reports, bad[i].messages);
-		if (strcmp(reports, bad[i].messages) != 0)
-			fprintf(stderr, "\n%s: got\n%s", bad[i].file, reports);
+		CU_ASSERT_EQUAL(unit_nreports, bad[i].errors);
+		CU_ASSERT_STRING_EQUAL(unit_reports, bad[i].messages);
+		if (strcmp(unit_reports, bad[i].messages) != 0)
+			fprintf(stderr, "\n%s: got\n%s", bad[i].file, unit_reports);
 		sm_policy_free(&p);
 	}
 }
@@ -154,11 +143,11 @@ static void long_lines_are_errors(void)
 
 	memset(text, 'a', sizeof text);
 	text[0] = '/';
-	reports[0] = '\0';
-	nreports = 0;
-	CU_ASSERT_EQUAL(sm_conf_parse(&p, "mem", text, sizeof text, collect,
+	unit_reports[0] = '\0';
+	unit_nreports = 0;
+	CU_ASSERT_EQUAL(sm_conf_parse(&p, "mem", text, sizeof text, unit_collect,
 				      NULL), 1);
-	CU_ASSERT_STRING_EQUAL(reports, "mem:1:4097: line too long (more than "
+	CU_ASSERT_STRING_EQUAL(unit_reports, "mem:1:4097: line too long (more than "
 			       "4096 bytes)\n");
 	CU_ASSERT_EQUAL(p.nrules, 0);
 }
@@ -181,9 +170,9 @@ static size_t load_path(const char *path, int must_exist)
 	struct sm_policy p = { .valid = 1 };
 	size_t errors;
 
-	reports[0] = '\0';
-	nreports = 0;
-	errors = sm_conf_load(&p, path, must_exist, collect, NULL);
+	unit_reports[0] = '\0';
+	unit_nreports = 0;
+	errors = sm_conf_load(&p, path, must_exist, unit_collect, NULL);
 	sm_policy_free(&p);
 	return errors;
 }
@@ -201,12 +190,12 @@ static void root_trusts_only_safe_files(void)
 	CU_ASSERT_EQUAL(load_path(write_conf(a, 0664, 0), 1), 1);
 	snprintf(msg, sizeof msg, "%s: refused: writable by group or others "
 		 "(chmod go-w it)\n", a);
-	CU_ASSERT_STRING_EQUAL(reports, msg);
+	CU_ASSERT_STRING_EQUAL(unit_reports, msg);
 	CU_ASSERT_EQUAL(load_path(write_conf(a, 0602, 0), 1), 1);
 	CU_ASSERT_EQUAL(load_path(write_conf(a, 0600, 12345), 1), 1);
 	snprintf(msg, sizeof msg, "%s: refused: not owned by root (a rules "
 		 "file read by root must be)\n", a);
-	CU_ASSERT_STRING_EQUAL(reports, msg);
+	CU_ASSERT_STRING_EQUAL(unit_reports, msg);
 
 	/* A symlink is followed; its target is what is checked. */
 	write_conf(b, 0644, 0);
@@ -218,11 +207,11 @@ static void root_trusts_only_safe_files(void)
 	/* Missing: an error when named, nothing when it is the default. */
 	CU_ASSERT_EQUAL(load_path("/nonexistent/sockmode.conf", 0), 0);
 	CU_ASSERT_EQUAL(load_path("/nonexistent/sockmode.conf", 1), 1);
-	CU_ASSERT_STRING_EQUAL(reports, "/nonexistent/sockmode.conf: cannot "
+	CU_ASSERT_STRING_EQUAL(unit_reports, "/nonexistent/sockmode.conf: cannot "
 			       "open: No such file or directory\n");
 	CU_ASSERT_EQUAL(load_path(dir, 1), 1);
 	snprintf(msg, sizeof msg, "%s: not a regular file\n", dir);
-	CU_ASSERT_STRING_EQUAL(reports, msg);
+	CU_ASSERT_STRING_EQUAL(unit_reports, msg);
 
 	unlink(l);
 	unlink(a);
@@ -248,20 +237,20 @@ static void environment_rule_comes_first(void)
 	struct sm_policy p;
 
 	fake_value = "/run/app/a.sock";
-	reports[0] = '\0';
+	unit_reports[0] = '\0';
 	CU_ASSERT_EQUAL_FATAL(sm_policy_load(&p, fake_getenv, 0, NULL,
-					     collect, NULL), 0);
+					     unit_collect, NULL), 0);
 	CU_ASSERT_EQUAL(p.nrules, 7);
 	CU_ASSERT_EQUAL(sm_policy_match(&p, "/run/app/a.sock")->mode, 0600);
 	CU_ASSERT_EQUAL(sm_policy_match(&p, "/run/app/b.sock")->mode, 0660);
 	sm_policy_free(&p);
 	/* Secure execution: SOCKMODE_CONFIG is ignored with the rest. */
-	CU_ASSERT_EQUAL(sm_policy_load(&p, fake_getenv, 1, NULL, collect,
+	CU_ASSERT_EQUAL(sm_policy_load(&p, fake_getenv, 1, NULL, unit_collect,
 				       NULL), 0);
 	CU_ASSERT_EQUAL(p.nrules, 0);
 	/* An error in the file invalidates the environment's rule too. */
 	fake_value = "/x:";
-	CU_ASSERT_EQUAL(sm_policy_load(&p, fake_getenv, 0, NULL, collect,
+	CU_ASSERT_EQUAL(sm_policy_load(&p, fake_getenv, 0, NULL, unit_collect,
 				       NULL), 1);
 	CU_ASSERT_FALSE(p.valid);
 	CU_ASSERT_EQUAL(p.nrules, 0);
@@ -277,7 +266,7 @@ static void ten_thousand_rules_load(void)
 	for (i = 0; i < n; i++)
 		len += (size_t)sprintf(text + len, "/run/r%zu/*.sock mode=0%o\n",
 				       i, (unsigned)(0600 + i % 8));
-	CU_ASSERT_EQUAL(sm_conf_parse(&p, "big", text, len, collect, NULL), 0);
+	CU_ASSERT_EQUAL(sm_conf_parse(&p, "big", text, len, unit_collect, NULL), 0);
 	CU_ASSERT_EQUAL(p.nrules, n);
 	CU_ASSERT_EQUAL(sm_policy_match(&p, "/run/r9999/x.sock")->mode, 0607);
 	CU_ASSERT_PTR_NULL(sm_policy_match(&p, "/run/r10000/x.sock"));

@@ -24,26 +24,12 @@ static char dir[64];
 /* A fresh private directory per test; removed with its content after. */
 static void make_dir(void)
 {
-	strcpy(dir, "/tmp/sockmode-lc.XXXXXX");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	unit_make_dir(dir, "lc");
 }
 
 static void remove_dir(void)
 {
-	char cmd[96];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	CU_ASSERT_EQUAL(system(cmd), 0);
-}
-
-/* Collected reports, one per line. */
-static char reports[2048];
-
-static void collect(void *ctx, const char *msg)
-{
-	(void)ctx;
-	strncat(reports, msg, sizeof reports - strlen(reports) - 2);
-	strcat(reports, "\n");
+	unit_remove_dir(dir);
 }
 
 static const char *const *fake_env;
@@ -105,32 +91,32 @@ static void rules_file_and_environment_accept_them(void)
 	memset(&p, 0, sizeof p);
 	p.rules = p.small;
 	p.cap = 2;
-	reports[0] = '\0';
-	CU_ASSERT_EQUAL(sm_conf_parse(&p, "f", good, sizeof good - 1, collect,
+	unit_reports[0] = '\0';
+	CU_ASSERT_EQUAL(sm_conf_parse(&p, "f", good, sizeof good - 1, unit_collect,
 				      NULL), 0);
 	CU_ASSERT_EQUAL_FATAL(p.nrules, 1);
 	CU_ASSERT_EQUAL(p.rules[0].keys, SM_HAS_STALE | SM_HAS_REMOVE);
 	CU_ASSERT_EQUAL(p.rules[0].stale, SM_STALE_UNLINK);
 	CU_ASSERT_EQUAL(p.rules[0].remove, SM_REMOVE_EXIT);
-	CU_ASSERT_EQUAL(sm_conf_parse(&p, "f", bad, sizeof bad - 1, collect,
+	CU_ASSERT_EQUAL(sm_conf_parse(&p, "f", bad, sizeof bad - 1, unit_collect,
 				      NULL), 3);
-	CU_ASSERT_STRING_EQUAL(reports, "f:1:14: stale=yes: must be unlink\n"
+	CU_ASSERT_STRING_EQUAL(unit_reports, "f:1:14: stale=yes: must be unlink\n"
 			       "f:2:25: remove=: empty value\n"
 			       "f:3:21: duplicate key 'stale'\n");
 	sm_policy_free(&p);
 
 	fake_env = env;
-	CU_ASSERT_EQUAL(sm_policy_load(&p, fake_getenv, 0, NULL, collect,
+	CU_ASSERT_EQUAL(sm_policy_load(&p, fake_getenv, 0, NULL, unit_collect,
 				       NULL), 0);
 	CU_ASSERT_EQUAL_FATAL(p.nrules, 1);
 	CU_ASSERT_EQUAL(p.rules[0].keys, SM_HAS_STALE | SM_HAS_REMOVE);
 	sm_policy_free(&p);
 	fake_env = badenv;
-	reports[0] = '\0';
-	CU_ASSERT_EQUAL(sm_policy_load(&p, fake_getenv, 0, NULL, collect,
+	unit_reports[0] = '\0';
+	CU_ASSERT_EQUAL(sm_policy_load(&p, fake_getenv, 0, NULL, unit_collect,
 				       NULL), 2);
 	CU_ASSERT_FALSE(p.valid);
-	CU_ASSERT_STRING_EQUAL(reports, "SOCKMODE_STALE=\"on\": must be unlink\n"
+	CU_ASSERT_STRING_EQUAL(unit_reports, "SOCKMODE_STALE=\"on\": must be unlink\n"
 			       "SOCKMODE_REMOVE=\"atexit\": must be exit\n");
 	sm_policy_free(&p);
 }

@@ -24,25 +24,13 @@ static const char *fake_getenv(const char *name)
 	return NULL;
 }
 
-/* Collected reports, one per line. */
-static char reports[4096];
-static size_t nreports;
-
-static void collect(void *ctx, const char *msg)
-{
-	(void)ctx;
-	strncat(reports, msg, sizeof reports - strlen(reports) - 2);
-	strcat(reports, "\n");
-	nreports++;
-}
-
 /* Loads pol from env; returns the error count. */
 static size_t load(struct sm_policy *pol, const char *const *env, int secure)
 {
 	fake_env = env;
-	reports[0] = '\0';
-	nreports = 0;
-	return sm_policy_load(pol, fake_getenv, secure, NULL, collect, NULL);
+	unit_reports[0] = '\0';
+	unit_nreports = 0;
+	return sm_policy_load(pol, fake_getenv, secure, NULL, unit_collect, NULL);
 }
 
 static void no_variables_no_rules(void)
@@ -115,10 +103,10 @@ static void every_error_is_reported_at_once(void)
 	struct sm_policy p;
 
 	CU_ASSERT_EQUAL(load(&p, env, 0), 9);
-	CU_ASSERT_EQUAL(nreports, 9);
+	CU_ASSERT_EQUAL(unit_nreports, 9);
 	CU_ASSERT_FALSE(p.valid);
 	CU_ASSERT_EQUAL(p.nrules, 0);
-	CU_ASSERT_STRING_EQUAL(reports,
+	CU_ASSERT_STRING_EQUAL(unit_reports,
 		"SOCKMODE_LOG=\"loud\": must be quiet, error, info or debug\n"
 		"SOCKMODE_ON_ERROR=\"maybe\": must be fail or warn\n"
 		"SOCKMODE_MODE=\"999\": not an octal number (digits 0-7 only, e.g. 0660)\n"
@@ -143,16 +131,16 @@ static void match_needs_a_rule_and_absolute_globs(void)
 	struct sm_policy p;
 
 	CU_ASSERT_EQUAL(load(&p, alone, 0), 1);
-	CU_ASSERT_STRING_EQUAL(reports, "SOCKMODE_MATCH is set but no rule "
+	CU_ASSERT_STRING_EQUAL(unit_reports, "SOCKMODE_MATCH is set but no rule "
 			       "variable is (SOCKMODE_MODE, SOCKMODE_GROUP, "
 			       "...)\n");
 	CU_ASSERT_EQUAL(load(&p, relative, 0), 1);
-	CU_ASSERT_STRING_EQUAL(reports, "SOCKMODE_MATCH=\"app.sock\": pattern "
+	CU_ASSERT_STRING_EQUAL(unit_reports, "SOCKMODE_MATCH=\"app.sock\": pattern "
 			       "at position 1: pattern is not absolute (it is "
 			       "matched against absolute paths: start it with "
 			       "/ or *)\n");
 	CU_ASSERT_EQUAL(load(&p, empty, 0), 1);
-	CU_ASSERT_STRING_EQUAL(reports, "SOCKMODE_MATCH=\"\": empty value\n");
+	CU_ASSERT_STRING_EQUAL(unit_reports, "SOCKMODE_MATCH=\"\": empty value\n");
 	CU_ASSERT_FALSE(p.valid);
 }
 
@@ -170,7 +158,7 @@ static void secure_execution_ignores_the_environment(void)
 	CU_ASSERT_EQUAL(sm_log_level, SM_LOG_ERROR);
 	CU_ASSERT_EQUAL(load(&p, bad, 1), 0);	/* not even parsed */
 	CU_ASSERT_TRUE(p.valid);
-	CU_ASSERT_EQUAL(nreports, 0);
+	CU_ASSERT_EQUAL(unit_nreports, 0);
 	/* The control: the same environment is obeyed when not secure. */
 	CU_ASSERT_EQUAL(load(&p, env, 0), 0);
 	CU_ASSERT_EQUAL(p.nrules, 1);

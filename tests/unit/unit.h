@@ -14,6 +14,19 @@ void suite_conf(void);
 void suite_lifecycle(void);
 void suite_access(void);
 
+/* Makes a fresh private directory /tmp/sockmode-NAME.XXXXXX (mode 0700)
+ * into dir (64 bytes); a failure ends the test. */
+void unit_make_dir(char *dir, const char *name);
+
+/* Removes dir and its content. */
+void unit_remove_dir(const char *dir);
+
+/* What unit_collect() received (an sm_report_fn), one line each, and how
+ * many; a test empties unit_reports before the call it checks. */
+extern char unit_reports[8192];
+extern unsigned unit_nreports;
+void unit_collect(void *ctx, const char *msg);
+
 /* Adds a suite named name with the NULL-terminated tests. */
 void add_suite(const char *name, const CU_TestInfo *tests);
 
