@@ -11,8 +11,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build=$(cd "${1:-$here/../build}" && pwd)
-examples=(nc socat python-server node-server fcgiwrap-nginx systemd)
-packages=(nginx-light fcgiwrap nodejs curl socat netcat-openbsd python3)
+examples=(nc socat python-server node-server lifecycle fcgiwrap-nginx systemd)
+packages=(nginx-light fcgiwrap nodejs curl socat netcat-openbsd python3 acl)
 limit=60	# seconds per example; each takes well under 15
 
 # installed PACKAGE: dpkg says it is installed.
