@@ -701,7 +701,7 @@ for t in st-stream st-dgram mt-stream mt-dgram; do
 		arow "$t" lib-modeonly "libsockmode.so, MODE only (no chown)"
 		arow "$t" lib-nomode "libsockmode.so, OWNER + GROUP, no MODE"
 		arow "$t" lib-acl "libsockmode.so + acl=u:65534:rw,g:65534:rw (setxattr instead of removexattr + chmod)"
-		arow "$t" lib-dirs "libsockmode.so + dirmode=0700 dirgroup= (directory exists: one stat)"
+		arow "$t" lib-dirs "libsockmode.so + dirmode=0700 dirgroup=$GIDN (directory exists: one stat)"
 	fi
 	arow "$t" textbook "textbook sequence"
 done
