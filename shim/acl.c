@@ -65,6 +65,9 @@ static const char *parse_entry(const char *s, size_t len,
 	uid_t uid;
 	gid_t gid;
 
+	if (memchr(s, ' ', len) || memchr(s, '\t', len))
+		return "a blank in the entry (entries are separated by ',' "
+		       "alone)";
 	c2 = c1 ? memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - s)) : NULL;
 	if (!c2)
 		return "expected TAG:NAME:PERMS (e.g. u:www-data:rw)";
