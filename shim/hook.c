@@ -49,6 +49,7 @@ static int has_prefix(const char *s, const char *prefix, size_t len)
 	return 1;
 }
 
+/* Fills sm_env with the SOCKMODE_* entries of environ (at load). */
 static void index_environment(void)
 {
 	char **e;
