@@ -78,6 +78,8 @@ enum via { VIA_AUTO, VIA_PRELOAD, VIA_SECCOMP };
 /* What the options ask for. */
 struct options {
 	const char *rule[SM_NKEYS];	/* values of the sm_keys, by index */
+	unsigned keys;		/* SM_HAS_* of the rule options given */
+	struct sm_rule parsed;	/* their values, parsed */
 	char *match;		/* the -p globs joined with ':' */
 	const char *config, *on_error, *explain;
 	int verbose, check, any_rule;
@@ -137,11 +139,11 @@ static int add_glob(char **list, const char *glob)
 }
 
 /* Checks one rule option (opt: as written, "-m" or "--stale") with the
- * library's own parser. Returns 0 or 1. */
-static int check_value(const char *opt, size_t key, const char *value)
+ * library's own parser, into into. Returns 0 or 1. */
+static int check_value(const char *opt, size_t key, const char *value,
+		       struct sm_rule *into)
 {
-	struct sm_rule scratch = { 0 };
-	const char *err = sm_keys[key].parse(value, &scratch);
+	const char *err = sm_keys[key].parse(value, into);
 
 	if (!err)
 		return 0;
@@ -149,20 +151,16 @@ static int check_value(const char *opt, size_t key, const char *value)
 	return 1;
 }
 
-/* The index in sm_keys of the key called name (one that exists), and of
- * the key that option code c sets: -m, -u, -o, -g, or OPT_KEY + index
- * for the long forms. */
-static size_t key_named(const char *name)
-{
-	return (size_t)(sm_key_find(name, strlen(name)) - sm_keys);
-}
-
+/* The index in sm_keys of the key that option code c sets: -m, -u, -o,
+ * -g, or OPT_KEY + index for the long forms. */
 static size_t key_of(int c)
 {
+	const char *name = c == 'm' ? "mode" : c == 'u' ? "umask"
+			 : c == 'o' ? "owner" : "group";
+
 	if (c >= OPT_KEY)
 		return (size_t)(c - OPT_KEY);
-	return key_named(c == 'm' ? "mode" : c == 'u' ? "umask"
-			 : c == 'o' ? "owner" : "group");
+	return (size_t)(sm_key_find(name, strlen(name)) - sm_keys);
 }
 
 /* Records a rule option's value (c: its getopt code). Returns 0 or 1. */
@@ -181,8 +179,9 @@ static int rule_option(struct options *o, int c, const char *value)
 		bad = 1;
 	}
 	o->rule[key] = value;
+	o->keys |= sm_keys[key].bit;
 	o->any_rule = 1;
-	return bad | check_value(opt, key, value);
+	return bad | check_value(opt, key, value, &o->parsed);
 }
 
 /* Parses argv into o; returns the index of COMMAND. Exits 100 on errors. */
@@ -197,6 +196,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "via", required_argument, NULL, OPT_VIA },
 	};
+	const struct sm_key_need *need;
 	size_t i;
 	int c, bad = 0;
 
@@ -267,18 +267,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 			exit(100);
 		}
 	}
-	if (o->rule[0] && o->rule[1]) {
+	if ((o->keys & SM_HAS_MODE) && (o->keys & SM_HAS_UMASK)) {
 		fputs("sockmode: -m and -u both given; use one\n", stderr);
 		bad = 1;
 	}
-	if (o->rule[key_named("dirfix")] && !o->rule[key_named("dirmode")] &&
-	    strcmp(o->rule[key_named("dirfix")], "yes") == 0) {
-		fputs("sockmode: --dirfix=yes needs --dirmode\n", stderr);
+	if ((need = sm_keys_unmet(o->keys, &o->parsed)) != NULL) {
+		fprintf(stderr, "sockmode: %s\n", need->cli);
 		bad = 1;
 	}
-	for (i = 0; i < SM_NKEYS && !o->rule[i]; i++)
-		;
-	if (o->match && i == SM_NKEYS) {
+	if (o->match && !o->keys) {
 		fputs("sockmode: -p needs a rule option (-m, -u, -o, -g, "
 		      "--stale, --acl, ...)\n", stderr);
 		bad = 1;
@@ -350,8 +347,7 @@ static void warn_remove_unsupported(const struct sm_policy *pol)
 
 int main(int argc, char **argv)
 {
-	struct options o = { { NULL }, NULL, NULL, NULL, NULL, 0, 0, 0,
-			     VIA_AUTO };
+	struct options o = { .via = VIA_AUTO };
 	struct sm_policy pol;
 	enum via via;
 	int cmd, rc;

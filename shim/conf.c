@@ -121,14 +121,15 @@ static void parse_key(struct parser *ps, const struct word *w,
 		error_at(ps, w->col, "mode and umask both given; use one");
 }
 
-/* The column of the first of the n words that starts with prefix; else
+/* The column of the first of the n words that sets key (key=...); else
  * the first key's. */
-static unsigned key_col(const struct word *w, size_t n, const char *prefix)
+static unsigned key_col(const struct word *w, size_t n, const char *key)
 {
-	size_t i, len = strlen(prefix);
+	size_t i, len = strlen(key);
 
 	for (i = 1; i < n; i++)
-		if (w[i].len >= len && memcmp(w[i].s, prefix, len) == 0)
+		if (w[i].len > len && memcmp(w[i].s, key, len) == 0 &&
+		    w[i].s[len] == '=')
 			return w[i].col;
 	return w[n > 1].col;
 }
@@ -142,6 +143,7 @@ static void parse_line(struct parser *ps, const char *line, size_t len)
 	size_t n = split_words(line, len, w, MAX_WORDS + 1), i;
 	size_t before = ps->errors;
 	const char *nul = memchr(line, '\0', len);
+	const struct sm_key_need *need;
 	const char *err;
 	unsigned seen = 0, col = 0;
 
@@ -183,8 +185,8 @@ static void parse_line(struct parser *ps, const char *line, size_t len)
 		}
 		parse_key(ps, &w[i], &rule, &seen);
 	}
-	if (ps->errors == before && (err = sm_keys_conflict(seen, &rule)))
-		error_at(ps, key_col(w, n, "dirfix="), "%s", err);
+	if (ps->errors == before && (need = sm_keys_unmet(seen, &rule)))
+		error_at(ps, key_col(w, n, need->key), "%s", need->file);
 	if (ps->errors != before)
 		return;
 	rule.keys = seen;

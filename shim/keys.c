@@ -95,13 +95,20 @@ static const char *parse_dirfix(const char *s, struct sm_rule *r)
 	return NULL;
 }
 
-const char *sm_keys_conflict(unsigned keys, const struct sm_rule *r)
+const struct sm_key_need *sm_keys_unmet(unsigned keys,
+					const struct sm_rule *r)
 {
-	if ((keys & SM_HAS_MODE) && (keys & SM_HAS_UMASK))
-		return "mode and umask both given; use one";
+	static const struct sm_key_need dirfix = {
+		"dirfix",
+		"dirfix=yes needs dirmode= (the mode the existing directory "
+		"gets)",
+		"SOCKMODE_DIRFIX=yes needs SOCKMODE_DIRMODE (the mode the "
+		"existing directory gets)",
+		"--dirfix=yes needs --dirmode",
+	};
+
 	if ((keys & SM_HAS_DIRFIX) && r->dirfix && !(keys & SM_HAS_DIRMODE))
-		return "dirfix=yes needs dirmode= (the mode the existing "
-		       "directory gets)";
+		return &dirfix;
 	return NULL;
 }
 

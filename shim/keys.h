@@ -28,12 +28,20 @@ extern const size_t sm_nkeys;	/* SM_NKEYS */
 #define SM_KEY_NAMES "mode, umask, owner, group, stale, remove, dirmode, " \
 	"dirowner, dirgroup, dirfix, acl"
 
-/*
- * Checks the keys of one rule together (keys: its SM_HAS_* bits, r: its
- * parsed values): mode with umask, dirfix=yes without dirmode. Returns
- * NULL, or a static message in the rules file's words.
- */
-const char *sm_keys_conflict(unsigned keys, const struct sm_rule *r);
+/* A key whose value needs another key given too, as each front end says
+ * it. (mode with umask, the other mistake between keys, each front end
+ * reports as the words come.) */
+struct sm_key_need {
+	const char *key;	/* the key the rules file's message is about */
+	const char *file;	/* in the rules file's words */
+	const char *env;	/* in the SOCKMODE_* variables' words */
+	const char *cli;	/* in sockmode's options' words */
+};
+
+/* The first need that rule r (keys: its SM_HAS_* bits, given or not
+ * well formed; r: the values parsed) leaves unmet, or NULL. */
+const struct sm_key_need *sm_keys_unmet(unsigned keys,
+					const struct sm_rule *r);
 
 /* The key called name (len bytes, not NUL-terminated), or NULL. */
 const struct sm_key *sm_key_find(const char *name, size_t len);

@@ -150,6 +150,7 @@ static size_t load_env(struct sm_policy *pol, sm_getenv_fn *get,
 		       sm_report_fn *report, void *ctx)
 {
 	struct sm_rule rule = { .origin = ENV_ORIGIN };
+	const struct sm_key_need *need;
 	const char *v, *err, *match;
 	size_t errors = 0, i;
 
@@ -179,10 +180,8 @@ static size_t load_env(struct sm_policy *pol, sm_getenv_fn *get,
 		complain(report, ctx, "SOCKMODE_MODE and SOCKMODE_UMASK are "
 			 "both set; use one");
 		errors++;
-	} else if (sm_keys_conflict(rule.keys, &rule)) {
-		complain(report, ctx, "SOCKMODE_DIRFIX=yes needs "
-			 "SOCKMODE_DIRMODE (the mode the existing directory "
-			 "gets)");
+	} else if ((need = sm_keys_unmet(rule.keys, &rule)) != NULL) {
+		complain(report, ctx, "%s", need->env);
 		errors++;
 	}
 	match = get("SOCKMODE_MATCH");
