@@ -37,25 +37,13 @@ static const char *sm_env[SM_ENV_MAX];
 static size_t sm_nenv;
 static int sm_env_overflow;
 
-/* Nonzero when s starts with the len bytes of prefix; reads no further
- * into s than its NUL. */
-static int has_prefix(const char *s, const char *prefix, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (s[i] != prefix[i])	/* also at s's NUL */
-			return 0;
-	return 1;
-}
-
 /* Fills sm_env with the SOCKMODE_* entries of environ (at load). */
 static void index_environment(void)
 {
 	char **e;
 
 	for (e = environ; e && *e; e++) {
-		if (!has_prefix(*e, "SOCKMODE_", 9))
+		if (!sm_has_prefix(*e, "SOCKMODE_", 9))
 			continue;
 		if (sm_nenv == SM_ENV_MAX)
 			sm_env_overflow = 1;
@@ -72,7 +60,7 @@ static const char *env_lookup(const char *name)
 	if (sm_env_overflow)
 		return getenv(name);
 	for (i = 0; i < sm_nenv; i++)
-		if (has_prefix(sm_env[i], name, len) && sm_env[i][len] == '=')
+		if (sm_has_prefix(sm_env[i], name, len) && sm_env[i][len] == '=')
 			return sm_env[i] + len + 1;
 	return NULL;
 }

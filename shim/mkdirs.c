@@ -59,11 +59,9 @@ static size_t root_of(const char *abs)
 	const char *r = SM_DIR_ROOTS;
 
 	for (;;) {
-		size_t len = strcspn(r, ":"), i;
+		size_t len = strcspn(r, ":");
 
-		for (i = 0; i < len && abs[i] == r[i]; i++)
-			;
-		if (i == len && abs[len] == '/')
+		if (sm_has_prefix(abs, r, len) && abs[len] == '/')
 			return len;
 		if (!r[len])
 			return 0;

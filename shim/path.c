@@ -78,6 +78,16 @@ too_long:
 	return NULL;
 }
 
+int sm_has_prefix(const char *s, const char *prefix, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] != prefix[i])	/* also at s's NUL */
+			return 0;
+	return 1;
+}
+
 const char *sm_proc_fd_path(int fd, char *buf)
 {
 	sm_format(buf, SM_PROC_FD_PATH_SIZE, "/proc/self/fd/%d", fd);

@@ -27,6 +27,10 @@ int sm_abs_path(const char *path, char *out, size_t size);
  */
 const char *sm_split_path(const char *path, char *dir, size_t size);
 
+/* Nonzero when s starts with the len bytes of prefix (which holds no
+ * NUL); reads no further into s than its NUL. Allocation-free. */
+int sm_has_prefix(const char *s, const char *prefix, size_t len);
+
 /* Writes "/proc/self/fd/N" into buf (SM_PROC_FD_PATH_SIZE bytes) and
  * returns buf: a path to the inode open as fd, even an O_PATH one. */
 #define SM_PROC_FD_PATH_SIZE 32
