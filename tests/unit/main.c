@@ -31,6 +31,29 @@ void unit_collect(void *ctx, const char *msg)
 	unit_nreports++;
 }
 
+const char *const *unit_env;
+
+const char *unit_getenv(const char *name)
+{
+	size_t n = strlen(name);
+	const char *const *e;
+
+	for (e = unit_env; e && *e; e++)
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
+socklen_t unit_addr(struct sockaddr_un *a, const char *dir, const char *name,
+		    char *path)
+{
+	memset(a, 0, sizeof *a);
+	a->sun_family = AF_UNIX;
+	snprintf(path, sizeof a->sun_path, "%s/%s", dir, name);
+	strcpy(a->sun_path, path);
+	return sizeof *a;
+}
+
 void add_suite(const char *name, const CU_TestInfo *tests)
 {
 	CU_pSuite s = CU_add_suite(name, NULL, NULL);

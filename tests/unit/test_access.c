@@ -158,14 +158,11 @@ static void acl_attribute_is_exact(void)
 static int bind_under(const struct sm_rule *r, const char *name, char *path)
 {
 	struct sockaddr_un a;
+	socklen_t len = unit_addr(&a, dir, name, path);
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 
-	memset(&a, 0, sizeof a);
-	a.sun_family = AF_UNIX;
-	snprintf(path, sizeof a.sun_path, "%s/%s", dir, name);
-	strcpy(a.sun_path, path);
 	if (sm_apply(bind, r, SM_ON_ERROR_FAIL, fd, (struct sockaddr *)&a,
-		     sizeof a, path) < 0) {
+		     len, path) < 0) {
 		close(fd);
 		return -1;
 	}

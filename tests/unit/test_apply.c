@@ -39,22 +39,13 @@ static void *idle_thread(void *arg)
 	return NULL;
 }
 
-static socklen_t addr_of(struct sockaddr_un *a, const char *name, char *path)
-{
-	memset(a, 0, sizeof *a);
-	a->sun_family = AF_UNIX;
-	snprintf(path, sizeof a->sun_path, "%s/%s", dir, name);
-	strcpy(a->sun_path, path);
-	return sizeof *a;
-}
-
 /* Binds a new socket of type under rule; returns the fd (or -1 with the
  * bind's errno in *err) and leaves the path in path. */
 static int bind_with(int type, const struct sm_rule *r, int on_error,
 		     const char *name, char *path, int *err)
 {
 	struct sockaddr_un a;
-	socklen_t len = addr_of(&a, name, path);
+	socklen_t len = unit_addr(&a, dir, name, path);
 	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
 
 	CU_ASSERT_TRUE_FATAL(fd >= 0);
@@ -165,8 +156,8 @@ static void proof_tells_inodes_apart(void)
 	int unbound = socket(AF_UNIX, SOCK_STREAM, 0);
 
 	make_dir();
-	CU_ASSERT_EQUAL_FATAL(bind(fa, (struct sockaddr *)&a, addr_of(&a, "a", pa)), 0);
-	CU_ASSERT_EQUAL_FATAL(bind(fb, (struct sockaddr *)&b, addr_of(&b, "b", pb)), 0);
+	CU_ASSERT_EQUAL_FATAL(bind(fa, (struct sockaddr *)&a, unit_addr(&a, dir, "a", pa)), 0);
+	CU_ASSERT_EQUAL_FATAL(bind(fb, (struct sockaddr *)&b, unit_addr(&b, dir, "b", pb)), 0);
 	CU_ASSERT_EQUAL(stat(pa, &sa), 0);
 	CU_ASSERT_EQUAL(stat(pb, &sb), 0);
 	CU_ASSERT_EQUAL(prove(fa, &sa), 0);
@@ -305,7 +296,7 @@ static void socket_file_is_born_closed(void)
 		born_mode = 07777;
 		CU_ASSERT_EQUAL(sm_apply(bind_and_look, &r, SM_ON_ERROR_FAIL, fd,
 					 (struct sockaddr *)&a,
-					 addr_of(&a, "s", path), path), 0);
+					 unit_addr(&a, dir, "s", path), path), 0);
 		CU_ASSERT_EQUAL(born_mode, 0);		/* nobody could reach it */
 		CU_ASSERT_EQUAL(born_umask, 0);		/* umask never touched */
 		CU_ASSERT_EQUAL(lstat(path, &st), 0);
@@ -335,7 +326,7 @@ static int fallback_single_threaded(void)
 	umask(0);
 	born_mode = 07777;
 	rc = sm_apply(bind_and_look, &r, SM_ON_ERROR_FAIL, foreign_fd,
-		      (struct sockaddr *)&a, addr_of(&a, "st", path), path);
+		      (struct sockaddr *)&a, unit_addr(&a, dir, "st", path), path);
 	if (rc != 0 || born_mode != 0 || born_umask != 0777)
 		return 1;
 	if (sm_read_umask() != 0 || lstat(path, &st) ||
@@ -359,7 +350,7 @@ static int fallback_multi_threaded(void)
 		return 3;
 	errno = 0;
 	if (sm_apply(bind, &r, SM_ON_ERROR_FAIL, foreign_fd,
-		     (struct sockaddr *)&a, addr_of(&a, "mt", path), path) != -1)
+		     (struct sockaddr *)&a, unit_addr(&a, dir, "mt", path), path) != -1)
 		return 1;
 	return errno == EPERM && lstat(path, &st) < 0 ? 0 : 2;
 }

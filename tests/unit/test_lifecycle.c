@@ -32,19 +32,6 @@ static void remove_dir(void)
 	unit_remove_dir(dir);
 }
 
-static const char *const *fake_env;
-
-static const char *fake_getenv(const char *name)
-{
-	size_t n = strlen(name);
-	const char *const *e;
-
-	for (e = fake_env; e && *e; e++)
-		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
-			return *e + n + 1;
-	return NULL;
-}
-
 /* The key row called name. */
 static const struct sm_key *key(const char *name)
 {
@@ -105,15 +92,15 @@ static void rules_file_and_environment_accept_them(void)
 			       "f:3:21: duplicate key 'stale'\n");
 	sm_policy_free(&p);
 
-	fake_env = env;
-	CU_ASSERT_EQUAL(sm_policy_load(&p, fake_getenv, 0, NULL, unit_collect,
+	unit_env = env;
+	CU_ASSERT_EQUAL(sm_policy_load(&p, unit_getenv, 0, NULL, unit_collect,
 				       NULL), 0);
 	CU_ASSERT_EQUAL_FATAL(p.nrules, 1);
 	CU_ASSERT_EQUAL(p.rules[0].keys, SM_HAS_STALE | SM_HAS_REMOVE);
 	sm_policy_free(&p);
-	fake_env = badenv;
+	unit_env = badenv;
 	unit_reports[0] = '\0';
-	CU_ASSERT_EQUAL(sm_policy_load(&p, fake_getenv, 0, NULL, unit_collect,
+	CU_ASSERT_EQUAL(sm_policy_load(&p, unit_getenv, 0, NULL, unit_collect,
 				       NULL), 2);
 	CU_ASSERT_FALSE(p.valid);
 	CU_ASSERT_STRING_EQUAL(unit_reports, "SOCKMODE_STALE=\"on\": must be unlink\n"
@@ -121,21 +108,12 @@ static void rules_file_and_environment_accept_them(void)
 	sm_policy_free(&p);
 }
 
-static socklen_t addr_of(struct sockaddr_un *a, const char *name, char *path)
-{
-	memset(a, 0, sizeof *a);
-	a->sun_family = AF_UNIX;
-	snprintf(path, sizeof a->sun_path, "%s/%s", dir, name);
-	strcpy(a->sun_path, path);
-	return sizeof *a;
-}
-
 /* A socket of type bound to name (a plain bind); its fd. */
 static int plain_bound(int type, const char *name)
 {
 	struct sockaddr_un a;
 	char path[sizeof a.sun_path];
-	socklen_t len = addr_of(&a, name, path);
+	socklen_t len = unit_addr(&a, dir, name, path);
 	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
 
 	CU_ASSERT_TRUE_FATAL(fd >= 0);
@@ -149,7 +127,7 @@ static int apply_errno(const struct sm_rule *r, const char *name)
 {
 	struct sockaddr_un a;
 	char path[sizeof a.sun_path];
-	socklen_t len = addr_of(&a, name, path);
+	socklen_t len = unit_addr(&a, dir, name, path);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), err = 0;
 
 	CU_ASSERT_TRUE_FATAL(fd >= 0);

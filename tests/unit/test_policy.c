@@ -10,27 +10,13 @@
 #include "policy.h"
 #include "unit.h"
 
-/* A fake environment: NULL-terminated NAME=VALUE strings. */
-static const char *const *fake_env;
-
-static const char *fake_getenv(const char *name)
-{
-	size_t n = strlen(name);
-	const char *const *e;
-
-	for (e = fake_env; e && *e; e++)
-		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
-			return *e + n + 1;
-	return NULL;
-}
-
 /* Loads pol from env; returns the error count. */
 static size_t load(struct sm_policy *pol, const char *const *env, int secure)
 {
-	fake_env = env;
+	unit_env = env;
 	unit_reports[0] = '\0';
 	unit_nreports = 0;
-	return sm_policy_load(pol, fake_getenv, secure, NULL, unit_collect, NULL);
+	return sm_policy_load(pol, unit_getenv, secure, NULL, unit_collect, NULL);
 }
 
 static void no_variables_no_rules(void)

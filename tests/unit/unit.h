@@ -3,6 +3,8 @@
 #define SOCKMODE_UNIT_H
 
 #include <CUnit/CUnit.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 void suite_log(void);
 void suite_glob(void);
@@ -26,6 +28,16 @@ void unit_remove_dir(const char *dir);
 extern char unit_reports[8192];
 extern unsigned unit_nreports;
 void unit_collect(void *ctx, const char *msg);
+
+/* A fake environment for sm_policy_load(): unit_getenv() looks name up
+ * in unit_env, NULL-terminated NAME=VALUE strings. */
+extern const char *const *unit_env;
+const char *unit_getenv(const char *name);
+
+/* Fills *a with the Unix address dir/name, also written into path
+ * (sun_path bytes). Returns its length. */
+socklen_t unit_addr(struct sockaddr_un *a, const char *dir, const char *name,
+		    char *path);
 
 /* Adds a suite named name with the NULL-terminated tests. */
 void add_suite(const char *name, const CU_TestInfo *tests);
