@@ -104,11 +104,10 @@ static int is_ours(int s, int fd, int stream, long token)
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct loop_args a;
 	long tries = 0, ok = 0, verified = 0, wrong = 0, unverified = 0;
 	long f_acces = 0, f_inuse = 0, f_other = 0, gone = 0;
-	int stream, other_err = 0, fds0, fds1, changed = 0;
-	const char *em = getenv("EXPECT_MODE"), *eu = getenv("EXPECT_UID");
+	int other_err = 0, fds0, fds1, changed = 0;
 	const char *watch = argc > 5 ? argv[5] : NULL;
 	int noadmin = getenv("NOADMIN") && strcmp(getenv("NOADMIN"), "1") == 0;
 	/* Without CAP_NET_ADMIN at all (a container may drop it) there is
@@ -116,22 +115,11 @@ int main(int argc, char **argv)
 	int admin = net_admin(-1) == 1;
 	int rc;
 	struct stat w0, w1;
-	mode_t want_mode;
-	uid_t want_uid;
-	double end;
-	long n;
 
-	if (argc < 5 || !em || !eu) {
-		fprintf(stderr, "usage: EXPECT_MODE=0666 EXPECT_UID=65534 "
-			"bindloop PATH N SECONDS dgram|stream [WATCH]\n");
+	if (loop_args(argc, argv, "usage: EXPECT_MODE=0666 EXPECT_UID=65534 bindloop"
+		      " PATH N SECONDS dgram|stream [WATCH]\n",
+		      &a) < 0)
 		return 2;
-	}
-	want_mode = (mode_t)strtoul(em, NULL, 8);
-	want_uid = (uid_t)strtoul(eu, NULL, 10);
-	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", argv[1]);
-	n = atol(argv[2]);
-	end = now() + atof(argv[3]);
-	stream = strcmp(argv[4], "stream") == 0;
 	if (watch && stat(watch, &w0) < 0) {
 		perror(watch);
 		return 2;
@@ -144,8 +132,8 @@ int main(int argc, char **argv)
 	}
 	fds0 = count_fds();
 
-	while (tries < n && now() < end && !changed) {
-		int s = socket(AF_UNIX, (stream ? SOCK_STREAM : SOCK_DGRAM) |
+	while (tries < a.n && now() < a.end && !changed) {
+		int s = socket(AF_UNIX, (a.stream ? SOCK_STREAM : SOCK_DGRAM) |
 			       SOCK_CLOEXEC, 0);
 		int fd;
 		struct stat st;
@@ -159,7 +147,7 @@ int main(int argc, char **argv)
 			perror("capset");
 			return 2;
 		}
-		rc = bind(s, (struct sockaddr *)&sa, sizeof sa);
+		rc = bind(s, (struct sockaddr *)&a.sa, sizeof a.sa);
 		if (noadmin && admin && net_admin(1) < 0) {
 			perror("capset");
 			return 2;
@@ -171,7 +159,7 @@ int main(int argc, char **argv)
 				 * not the library's to remove either. Only we
 				 * unlink here; the attacker only renames over
 				 * it, so PATH must still exist. */
-				if (lstat(sa.sun_path, &st) < 0 &&
+				if (lstat(a.sa.sun_path, &st) < 0 &&
 				    errno == ENOENT)
 					gone++;
 			}
@@ -183,21 +171,21 @@ int main(int argc, char **argv)
 			}
 		} else {
 			ok++;
-			if (stream && listen(s, 8) < 0) {
+			if (a.stream && listen(s, 8) < 0) {
 				perror("listen");
 				return 2;
 			}
 			fd = ioctl(s, SIOCUNIXFILE);
 			if (fd < 0)
-				fd = open(sa.sun_path,
+				fd = open(a.sa.sun_path,
 					  O_PATH | O_NOFOLLOW | O_CLOEXEC);
 			else if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
 				return 2;
 			if (fd >= 0 && fstat(fd, &st) == 0 &&
-			    S_ISSOCK(st.st_mode) && is_ours(s, fd, stream, tries)) {
+			    S_ISSOCK(st.st_mode) && is_ours(s, fd, a.stream, tries)) {
 				verified++;
-				if ((st.st_mode & 07777) != want_mode ||
-				    st.st_uid != want_uid) {
+				if ((st.st_mode & 07777) != a.want_mode ||
+				    st.st_uid != a.want_uid) {
 					wrong++;
 					fprintf(stderr, "bind %ld: our socket "
 						"is %04o uid %u\n", tries,
@@ -211,7 +199,7 @@ int main(int argc, char **argv)
 				close(fd);
 		}
 		close(s);
-		unlink(sa.sun_path);
+		unlink(a.sa.sun_path);
 		if (watch && (stat(watch, &w1) < 0 ||
 			      w1.st_mode != w0.st_mode ||
 			      w1.st_uid != w0.st_uid ||

@@ -32,31 +32,19 @@
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct loop_args a;
 	long tries = 0, bound = 0, received = 0, badmode = 0, failed = 0;
 	long umask_changed = 0;
-	int lasterr = 0, stream, type;
-	long n;
-	double end;
+	int lasterr = 0, type;
 	char buf[256];
-	const char *em = getenv("EXPECT_MODE"), *eu = getenv("EXPECT_UID");
 	const char *fsuid = getenv("FSUID");
 	int rc;
-	mode_t want_mode;
-	uid_t want_uid;
 
-	if (argc < 5 || !em || !eu) {
-		fprintf(stderr, "usage: EXPECT_MODE=0600 EXPECT_UID=0 bornloop "
-			"PATH N SECONDS dgram|stream [idle-thread]\n");
+	if (loop_args(argc, argv, "usage: EXPECT_MODE=0600 EXPECT_UID=0 bornloop"
+		      " PATH N SECONDS dgram|stream [idle-thread]\n",
+		      &a) < 0)
 		return 2;
-	}
-	want_mode = (mode_t)strtoul(em, NULL, 8);
-	want_uid = (uid_t)strtoul(eu, NULL, 10);
-	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", argv[1]);
-	n = atol(argv[2]);
-	end = now() + atof(argv[3]);
-	stream = strcmp(argv[4], "stream") == 0;
-	type = stream ? SOCK_STREAM : SOCK_DGRAM;
+	type = a.stream ? SOCK_STREAM : SOCK_DGRAM;
 	if (argc > 5 && strcmp(argv[5], "idle-thread") == 0) {
 		pthread_t t;
 
@@ -64,11 +52,11 @@ int main(int argc, char **argv)
 			return 2;
 	}
 	umask(0);
-	unlink(sa.sun_path);
+	unlink(a.sa.sun_path);
 
-	while (tries < n && now() < end) {
+	while (tries < a.n && now() < a.end) {
 		int s = socket(AF_UNIX, type | SOCK_CLOEXEC |
-			       (stream ? SOCK_NONBLOCK : 0), 0);
+			       (a.stream ? SOCK_NONBLOCK : 0), 0);
 		struct stat st;
 
 		if (s < 0) {
@@ -78,7 +66,7 @@ int main(int argc, char **argv)
 		tries++;
 		if (fsuid)
 			setfsuid((uid_t)atol(fsuid));
-		rc = bind(s, (struct sockaddr *)&sa, sizeof sa);
+		rc = bind(s, (struct sockaddr *)&a.sa, sizeof a.sa);
 		if (fsuid)
 			setfsuid(0);
 		if ((tries & 3) == 0 && read_umask() != 0)
@@ -87,11 +75,11 @@ int main(int argc, char **argv)
 			failed++;
 			lasterr = errno;
 			close(s);
-			unlink(sa.sun_path);
+			unlink(a.sa.sun_path);
 			continue;
 		}
 		bound++;
-		if (stream) {
+		if (a.stream) {
 			int c;
 
 			if (listen(s, 64) < 0) {
@@ -107,11 +95,11 @@ int main(int argc, char **argv)
 			while (recv(s, buf, sizeof buf, MSG_DONTWAIT) >= 0)
 				received++;
 		}
-		if (lstat(sa.sun_path, &st) < 0 ||
-		    (st.st_mode & 07777) != want_mode || st.st_uid != want_uid)
+		if (lstat(a.sa.sun_path, &st) < 0 ||
+		    (st.st_mode & 07777) != a.want_mode || st.st_uid != a.want_uid)
 			badmode++;
 		close(s);
-		unlink(sa.sun_path);
+		unlink(a.sa.sun_path);
 	}
 	printf("tries=%ld bound=%ld received=%ld badmode=%ld failed=%ld "
 	       "lasterr=%d umask_changed=%ld\n", tries, bound, received,

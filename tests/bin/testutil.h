@@ -6,9 +6,48 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+
+/* What a bind loop (bindloop, bornloop) is told: EXPECT_MODE and
+ * EXPECT_UID from the environment, then PATH N SECONDS dgram|stream. */
+struct loop_args {
+	struct sockaddr_un sa;	/* AF_UNIX, PATH */
+	long n;			/* at most N binds */
+	double end;		/* until now() + SECONDS */
+	int stream;		/* stream, else dgram */
+	mode_t want_mode;	/* what each socket file must have */
+	uid_t want_uid;
+};
+
+static inline double now(void);
+
+/* Fills *a from the environment and argv[1..4]; prints usage and
+ * returns -1 when something is missing. */
+static inline int loop_args(int argc, char **argv, const char *usage,
+			    struct loop_args *a)
+{
+	const char *em = getenv("EXPECT_MODE"), *eu = getenv("EXPECT_UID");
+
+	if (argc < 5 || !em || !eu) {
+		fputs(usage, stderr);
+		return -1;
+	}
+	memset(a, 0, sizeof *a);
+	a->sa.sun_family = AF_UNIX;
+	a->want_mode = (mode_t)strtoul(em, NULL, 8);
+	a->want_uid = (uid_t)strtoul(eu, NULL, 10);
+	snprintf(a->sa.sun_path, sizeof a->sa.sun_path, "%s", argv[1]);
+	a->n = atol(argv[2]);
+	a->end = now() + atof(argv[3]);
+	a->stream = strcmp(argv[4], "stream") == 0;
+	return 0;
+}
 
 /* Seconds on the monotonic clock. */
 static inline double now(void)
