@@ -11,27 +11,29 @@
 #include "log.h"
 #include "path.h"
 
-/* "www-data (33)", or "33" for an id without a name, into buf. */
+/* "www-data (33)", or "33" for an id without a name (NULL), into buf. */
+static const char *named_id(const char *name, unsigned id, char *buf,
+			    size_t size)
+{
+	if (name)
+		snprintf(buf, size, "%s (%u)", name, id);
+	else
+		snprintf(buf, size, "%u", id);
+	return buf;
+}
+
 static const char *user_name(uid_t uid, char *buf, size_t size)
 {
 	const struct passwd *pw = getpwuid(uid);
 
-	if (pw)
-		snprintf(buf, size, "%s (%u)", pw->pw_name, (unsigned)uid);
-	else
-		snprintf(buf, size, "%u", (unsigned)uid);
-	return buf;
+	return named_id(pw ? pw->pw_name : NULL, (unsigned)uid, buf, size);
 }
 
 static const char *group_name(gid_t gid, char *buf, size_t size)
 {
 	const struct group *gr = getgrgid(gid);
 
-	if (gr)
-		snprintf(buf, size, "%s (%u)", gr->gr_name, (unsigned)gid);
-	else
-		snprintf(buf, size, "%u", (unsigned)gid);
-	return buf;
+	return named_id(gr ? gr->gr_name : NULL, (unsigned)gid, buf, size);
 }
 
 /* Appends to buf (size bytes, holding a string) as snprintf would,
