@@ -15,19 +15,39 @@
 #define SYS_fchmodat2 452	/* Linux >= 6.6, the common syscall table */
 #endif
 
-/* Removes "." components and repeated slashes from the absolute path s,
- * in place. */
+/*
+ * Tidies the absolute path s in place: drops "." components and repeated
+ * slashes, and resolves ".." lexically (a ".." at the top stays at "/"),
+ * so that a glob is never matched against a name that climbs out of its
+ * directory ("/run/app/../../tmp/x" is matched as "/tmp/x"; the kernel's
+ * own walk, through symlinks, is checked after the bind on the inode it
+ * created).
+ */
 static void tidy(char *s)
 {
 	char *r = s, *w = s;
 
 	while (*r) {
-		if (r[0] == '/' && (r[1] == '/' ||
-				    (r[1] == '.' && (r[2] == '/' || !r[2])))) {
-			r += r[1] == '/' ? 1 : 2;
+		size_t n;
+
+		while (*r == '/')
+			r++;
+		n = strcspn(r, "/");
+		if (n == 0)
+			break;
+		if (n == 1 && r[0] == '.') {
+			r += 1;
 			continue;
 		}
-		*w++ = *r++;
+		if (n == 2 && r[0] == '.' && r[1] == '.') {
+			while (w > s && *--w != '/')
+				;
+			r += 2;
+			continue;
+		}
+		*w++ = '/';
+		while (n--)	/* w < r: copies leftwards, in place */
+			*w++ = *r++;
 	}
 	if (w == s)
 		*w++ = '/';
@@ -90,7 +110,7 @@ int sm_has_prefix(const char *s, const char *prefix, size_t len)
 
 const char *sm_proc_fd_path(int fd, char *buf)
 {
-	sm_format(buf, SM_PROC_FD_PATH_SIZE, "/proc/self/fd/%d", fd);
+	sm_format(buf, SM_PROC_FD_PATH_SIZE, "/proc/thread-self/fd/%d", fd);
 	return buf;
 }
 
@@ -105,34 +125,70 @@ int sm_chmod_fd(int fd, mode_t mode)
 	return chmod(sm_proc_fd_path(fd, proc), mode);
 }
 
+int sm_fd_name(int fd, char *out, size_t size)
+{
+	char proc[SM_PROC_FD_PATH_SIZE];
+	struct stat st;
+	ssize_t n = readlink(sm_proc_fd_path(fd, proc), out, size);
+
+	if (n < 0)
+		return -1;
+	if ((size_t)n >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	out[n] = '\0';
+	/* Removed since ("... (deleted)"), or no name in our root. */
+	if (out[0] != '/' || (fstat(fd, &st) == 0 && st.st_nlink == 0)) {
+		errno = ENOENT;
+		return -1;
+	}
+	return 0;
+}
+
+int sm_dir_removed(const char *path)
+{
+	char dir[SM_SUN_PATH_SIZE];
+	struct stat st;
+	int fd, removed = 0, saved = errno;
+
+	if (sm_split_path(path, dir, sizeof dir) &&
+	    (fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		removed = fstat(fd, &st) == 0 && st.st_nlink == 0;
+		close(fd);
+	}
+	errno = saved;
+	return removed;
+}
+
 int sm_resolve_dir(const char *path, char *out, size_t size)
 {
-	char dir[SM_SUN_PATH_SIZE], proc[SM_PROC_FD_PATH_SIZE];
+	char dir[SM_SUN_PATH_SIZE];
 	const char *name = sm_split_path(path, dir, sizeof dir);
 	size_t nlen, dlen;
-	ssize_t n;
-	int fd, saved;
+	int fd, rc, saved;
 
 	if (!name)
 		return -1;
 	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	n = readlink(sm_proc_fd_path(fd, proc), out, size);
+	rc = sm_fd_name(fd, out, size);
 	saved = errno;
 	close(fd);
-	if (n < 0) {
+	if (rc < 0) {
 		errno = saved;
 		return -1;
 	}
-	dlen = (size_t)n;
+	dlen = strlen(out);
 	nlen = strlen(name);
 	if (dlen + 1 + nlen + 1 > size) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	if (dlen > 1 || out[0] != '/')
+	if (dlen > 1)
 		out[dlen++] = '/';
 	memcpy(out + dlen, name, nlen + 1);
+	tidy(out);	/* a name of "." or ".." */
 	return 0;
 }

@@ -13,9 +13,12 @@
 /*
  * Writes the absolute form of path into out (size bytes): path itself
  * when it starts with '/', else the current directory, '/', path. "."
- * components and repeated slashes are dropped; ".." is kept (the kernel
- * resolves it through symlinks, text cannot). Returns 0, or -1 with errno
- * ENAMETOOLONG when it does not fit, or getcwd's errno. No allocation.
+ * components and repeated slashes are dropped, and ".." is resolved
+ * lexically (the kernel's own walk, through symlinks, is what the
+ * resolved form and the post-bind check see). Returns 0, or -1 with errno
+ * ENAMETOOLONG when it does not fit, or getcwd's errno (ENOENT: the
+ * current directory was removed; ERANGE: its name is too long). No
+ * allocation.
  */
 int sm_abs_path(const char *path, char *out, size_t size);
 
@@ -31,23 +34,41 @@ const char *sm_split_path(const char *path, char *dir, size_t size);
  * NUL); reads no further into s than its NUL. Allocation-free. */
 int sm_has_prefix(const char *s, const char *prefix, size_t len);
 
-/* Writes "/proc/self/fd/N" into buf (SM_PROC_FD_PATH_SIZE bytes) and
- * returns buf: a path to the inode open as fd, even an O_PATH one. */
+/* Writes "/proc/thread-self/fd/N" into buf (SM_PROC_FD_PATH_SIZE bytes)
+ * and returns buf: a path to the inode open as fd in the calling thread's
+ * own descriptor table (a thread may have unshared it: /proc/self names
+ * the thread-group leader's), even an O_PATH one. */
 #define SM_PROC_FD_PATH_SIZE 32
 const char *sm_proc_fd_path(int fd, char *buf);
 
 /*
  * Sets the permission bits of the inode open as fd (an O_PATH descriptor
  * is enough): fchmodat2(AT_EMPTY_PATH) on Linux >= 6.6, else chmod() of
- * /proc/self/fd/N. Returns 0, or -1 with errno (ENOENT: no /proc).
+ * /proc/thread-self/fd/N. Returns 0, or -1 with errno (ENOENT: no /proc).
  */
 int sm_chmod_fd(int fd, mode_t mode);
 
 /*
+ * Writes into out (size bytes) the kernel's name of the inode open as fd
+ * (read back through /proc/thread-self/fd/N): an absolute path with every
+ * symlink resolved. Returns 0, or -1 with errno: ENAMETOOLONG when it
+ * does not fit (or is longer than a page), ENOENT when there is no /proc,
+ * the inode was removed from its directory, or it has no name in our
+ * root. Allocation-free.
+ */
+int sm_fd_name(int fd, char *out, size_t size);
+
+/* Nonzero when the directory of path (relative to the current one) is
+ * open but removed: no bind can make a file in it (the kernel says
+ * ENOENT), and it can never come back. Keeps errno. */
+int sm_dir_removed(const char *path);
+
+/*
  * Writes into out (size bytes) the path of path's file with the symlinks
  * of its directory resolved: the kernel's name for the directory (opened
- * O_PATH, read back through /proc/self/fd), '/', the last component.
- * Returns 0, or -1 with errno. One descriptor, closed before returning.
+ * O_PATH, named by sm_fd_name()), '/', the last component (a last
+ * component "." or ".." is resolved lexically). Returns 0, or -1 with
+ * errno. One descriptor, closed before returning.
  */
 int sm_resolve_dir(const char *path, char *out, size_t size);
 

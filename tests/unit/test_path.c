@@ -15,7 +15,15 @@ static void absolute_paths_are_tidied(void)
 	CU_ASSERT_EQUAL(sm_abs_path("/run/app.sock", out, sizeof out), 0);
 	CU_ASSERT_STRING_EQUAL(out, "/run/app.sock");
 	CU_ASSERT_EQUAL(sm_abs_path("//run/./x/../y//s", out, sizeof out), 0);
-	CU_ASSERT_STRING_EQUAL(out, "/run/x/../y/s");
+	CU_ASSERT_STRING_EQUAL(out, "/run/y/s");
+	/* ".." never climbs out of a rule's directory unseen. */
+	CU_ASSERT_EQUAL(sm_abs_path("/run/app/../../tmp/x.sock", out,
+				    sizeof out), 0);
+	CU_ASSERT_STRING_EQUAL(out, "/tmp/x.sock");
+	CU_ASSERT_EQUAL(sm_abs_path("/../a/..", out, sizeof out), 0);
+	CU_ASSERT_STRING_EQUAL(out, "/");
+	CU_ASSERT_EQUAL(sm_abs_path("/a/b/../..c/..d", out, sizeof out), 0);
+	CU_ASSERT_STRING_EQUAL(out, "/a/..c/..d");
 	CU_ASSERT_EQUAL(sm_abs_path("/run/.hidden/./.", out, sizeof out), 0);
 	CU_ASSERT_STRING_EQUAL(out, "/run/.hidden");
 }
