@@ -365,7 +365,7 @@ static int open_pidfd(pid_t tid, pid_t tgid)
  * The current directory is already the program's. Fills resp.
  */
 static void bind_for(int listener, const struct seccomp_notif *req,
-		     const struct sm_rule *rule, int fd,
+		     const struct sm_decision *d, int fd,
 		     const struct sockaddr_un *un, socklen_t len,
 		     const char *path, struct seccomp_notif_resp *resp)
 {
@@ -408,7 +408,7 @@ static void bind_for(int listener, const struct seccomp_notif *req,
 		return;
 	}
 	umask(t.umask);	/* what a rule without a mode uses, as there */
-	rc = sm_apply(real_bind, rule, sup_pol->on_error, sockfd,
+	rc = sm_apply(real_bind, sup_pol, d, sup_pol->on_error, sockfd,
 		      (const struct sockaddr *)un, len, path);
 	err = rc < 0 ? errno : 0;
 	if (!same_ident(&t.id, &self))
@@ -423,7 +423,7 @@ void sup_handle(int listener, const struct seccomp_notif *req,
 	const size_t off = offsetof(struct sockaddr_un, sun_path);
 	const struct sm_policy *pol = sup_pol;
 	char path[SM_SUN_PATH_SIZE], abspath[PATH_MAX];
-	const struct sm_rule *rule;
+	struct sm_decision d;
 	struct sockaddr_un un;
 	struct iovec local, remote;
 	const char *why = NULL;
@@ -472,14 +472,14 @@ void sup_handle(int listener, const struct seccomp_notif *req,
 	 * its own (a reused thread id would have made them another's). */
 	if (!still_valid(listener, req->id))
 		goto out;
-	switch (sm_policy_decide(pol, path, abspath, sizeof abspath, &rule)) {
+	switch (sm_policy_decide(pol, path, abspath, sizeof abspath, &d)) {
 	case -1:
 		answer(resp, errno);
 		goto out;
 	case 0:
 		goto out;
 	}
-	bind_for(listener, req, rule, fd, &un, (socklen_t)len, path, resp);
+	bind_for(listener, req, &d, fd, &un, (socklen_t)len, path, resp);
 out:
 	if (entered && fchdir(root_fd) < 0)
 		_exit(111);	/* cannot happen: "/" is open */

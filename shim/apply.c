@@ -16,6 +16,7 @@
 #include "mkdirs.h"
 #include "onexit.h"
 #include "path.h"
+#include "policy.h"
 #include "prove.h"
 #include "stale.h"
 
@@ -37,12 +38,12 @@ struct target {
  * Gets an O_PATH descriptor of exactly the inode sockfd is bound to. With
  * CAP_NET_ADMIN (a root daemon) the kernel hands it over (SIOCUNIXFILE):
  * no path is looked up at all. Without, the file is opened by name inside
- * its directory without following a symlink and proven with sock_diag.
- * Returns 0 with t->fd and t->st set; -1 with errno (EACCES: the name is
- * not our inode), no descriptor left open.
+ * its directory without following a symlink and proven with sock_diag and
+ * newborn(). Returns 0 with t->fd and t->st set; -1 with errno (EACCES:
+ * the name is not our inode), no descriptor left open.
  */
-static int prove_target(int sockfd, ino_t sock_ino, const char *path,
-			struct target *t)
+static int prove_target(int sockfd, const struct sm_born *born,
+			const char *path, struct target *t)
 {
 	t->path = path;
 	t->dirfd = -1;
@@ -63,7 +64,10 @@ static int prove_target(int sockfd, ino_t sock_ino, const char *path,
 		errno = EACCES;
 		goto fail;
 	}
-	if (t->dirfd >= 0 && sm_prove_bound(sock_ino, &t->st) < 0)
+	if (t->dirfd >= 0 &&
+	    (sm_prove_bound(born->sock_ino, &t->st) < 0 ||
+	     !sm_prove_newborn(t->fd, &t->st, !born->guard_err,
+				      &born->started)))
 		goto fail;
 	return 0;
 fail: {
@@ -78,29 +82,115 @@ fail: {
 }
 }
 
+/* Unlinks name in dirfd if it is the inode st describes. Returns 1
+ * when it did, else 0. */
+static int unlink_if_ours(int dirfd, const char *name, const struct stat *st)
+{
+	struct stat now;
+
+	return fstatat(dirfd, name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       now.st_dev == st->st_dev && now.st_ino == st->st_ino &&
+	       unlinkat(dirfd, name, 0) == 0;
+}
+
 /*
- * Removes t's directory entry if it still names the proven inode, by
- * unlinkat() relative to its directory (the one the proof used, when it
- * used one), after checking the entry is that inode (SPEC 4.5). Keeps
- * errno.
+ * Removes the directory entry of t's proven inode, by unlinkat() relative
+ * to a directory in which that entry was just checked to be the inode
+ * (SPEC 4.5), never through the program's path alone: first the
+ * directory the proof used, when it used one; then the directory the
+ * kernel names for the inode itself (it may have landed elsewhere than
+ * the program's path said, if that was swapped during the bind); last,
+ * without /proc, the program's directory. Keeps errno.
  */
 static void remove_target(struct target *t)
 {
-	struct stat now;
-	int saved = errno;
+	char real[PATH_MAX], dir[PATH_MAX];
+	const char *name;
+	int saved = errno, dirfd, removed = 0;
 
-	if (t->dirfd < 0)
-		t->dirfd = open(t->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (t->dirfd >= 0 &&
-	    fstatat(t->dirfd, t->name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    now.st_dev == t->st.st_dev && now.st_ino == t->st.st_ino) {
-		if (unlinkat(t->dirfd, t->name, 0) == 0)
-			sm_log(SM_LOG_INFO, "%s: removed", t->path);
-	} else {
+	if (t->dirfd >= 0)
+		removed = unlink_if_ours(t->dirfd, t->name, &t->st);
+	if (!removed && sm_fd_name(t->fd, real, sizeof real) == 0 &&
+	    (name = sm_split_path(real, dir, sizeof dir)) != NULL &&
+	    (dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		removed = unlink_if_ours(dirfd, name, &t->st);
+		close(dirfd);
+	} else if (!removed && errno == ENOENT && t->dirfd < 0 &&
+		   (dirfd = open(t->dir, O_PATH | O_DIRECTORY |
+				 O_CLOEXEC)) >= 0) {
+		removed = unlink_if_ours(dirfd, t->name, &t->st);
+		close(dirfd);
+	}
+	if (removed)
+		sm_log(SM_LOG_INFO, "%s: removed", t->path);
+	else
 		sm_log(SM_LOG_ERROR, "%s: no longer our socket; left alone",
 		       t->path);
-	}
 	errno = saved;
+}
+
+/*
+ * Takes n descriptor numbers (copies of sockfd) into spare, so that the
+ * proof after the bind finds the descriptors it needs (a socket file
+ * made but not provable is a file left behind). Returns 0, or -1 with
+ * errno (EMFILE) and none taken.
+ */
+static int reserve(int sockfd, int *spare, int n)
+{
+	int i, saved;
+
+	for (i = 0; i < n; i++) {
+		spare[i] = fcntl(sockfd, F_DUPFD_CLOEXEC, 0);
+		if (spare[i] < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	saved = errno;
+	while (i--)
+		close(spare[i]);
+	errno = saved;
+	return -1;
+}
+
+/* Gives back what reserve() took; keeps errno. */
+static void release(const int *spare, int n)
+{
+	int saved = errno;
+
+	while (n--)
+		close(spare[n]);
+	errno = saved;
+}
+
+/*
+ * The check after the bind (SPEC 3.3): nonzero when d's rule is still the
+ * one the file gets by the name the kernel gives its inode (the
+ * directory may have been swapped between the lookup and the kernel's
+ * own walk). Else zero, errno EACCES, and what differs in why (size
+ * bytes).
+ */
+static int decided_right(const struct sm_policy *pol,
+			 const struct sm_decision *d, const struct target *t,
+			 char *why, size_t size)
+{
+	char real[PATH_MAX], rule[48];
+	const struct sm_rule *now;
+	const char *name = sm_fd_name(t->fd, real, sizeof real) == 0 ? real
+								      : NULL;
+
+	if (sm_policy_recheck(pol, d, name, t->path, &now) == 0)
+		return 1;
+	if (now)
+		sm_format(rule, sizeof rule, "rule %u",
+			  (unsigned)(now - pol->rules) + 1);
+	sm_format(why, size, "the socket file is %s, which gets %s, not "
+		  "rule %u: its directory changed during the bind",
+		  name ? name : "in a directory with no name",
+		  now ? rule : name ? "no rule" : "no rule surely",
+		  (unsigned)(d->rule - pol->rules) + 1);
+	errno = EACCES;
+	return 0;
 }
 
 /* Nonzero for an errno that says "out of a resource", worth passing on
@@ -203,27 +293,42 @@ static int set_permissions(const struct target *t, const struct sm_rule *rule,
 	return 0;
 }
 
-int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
-	     int on_error, int fd, const struct sockaddr *addr,
-	     socklen_t len, const char *path)
+/* The descriptors the proof and the removal may hold at once: the
+ * directory, the socket file, the sock_diag socket. */
+#define SPARE_FDS 3
+
+int sm_apply(sm_bind_fn *real_bind, const struct sm_policy *pol,
+	     const struct sm_decision *d, int on_error, int fd,
+	     const struct sockaddr *addr, socklen_t len, const char *path)
 {
+	const struct sm_rule *rule = d->rule;
 	struct outcome o = { path, on_error == SM_ON_ERROR_WARN, NULL, 0 };
 	struct sm_born born;
 	struct target t;
 	mode_t mode = 0;	/* unknown: leave the file as closed as born */
-	char dirs_failed[320];
-	int mask, walked = -1;
+	char why[320];
+	int mask, walked = -1, spare[SPARE_FDS], reserved;
 
 	if ((rule->keys & SM_HAS_DIRS) &&	/* its stack only then */
-	    sm_dirs_prepare(rule, path, &walked, dirs_failed,
-			    sizeof dirs_failed) < 0 &&
-	    !failed(&o, dirs_failed)) {
+	    sm_dirs_prepare(rule, path, &walked, why,
+			    sizeof why) < 0 &&
+	    !failed(&o, why)) {
 		errno = o.err;	/* EACCES, ELOOP, or mkdirat's own */
 		return -1;	/* nothing bound: nothing to remove */
 	}
 	if (rule->keys & SM_HAS_STALE)	/* a dead server's file: gone */
 		sm_stale_remove(path);
-	if (sm_born_bind(real_bind, fd, addr, len, &born) < 0) {
+	reserved = reserve(fd, spare, SPARE_FDS) == 0;
+	if (!reserved && errno != EBADF &&	/* EBADF: the kernel says it */
+	    !failed(&o, "no descriptors left to prove the socket file "
+		    "ours afterwards")) {
+		errno = o.err;	/* EMFILE: nothing bound, nothing made */
+		return close_walked(walked, -1);
+	}
+	sm_born_bind(real_bind, fd, addr, len, &born);
+	if (reserved)
+		release(spare, SPARE_FDS);
+	if (born.rc < 0) {
 		if (!born.guard_err) {
 			errno = born.err;
 			return close_walked(walked, -1);
@@ -234,18 +339,22 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 			return close_walked(walked, -1);
 	}
 
-	if (prove_target(fd, born.sock_ino, path, &t) < 0) {
+	if (prove_target(fd, &born, path, &t) < 0) {
 		/* Not provably ours: touch nothing, remove nothing. */
-		int why = errno;
+		int err = errno;
 
 		if (failed(&o, "cannot prove the socket file is ours"))
 			return close_walked(walked, 0);
-		errno = resource_errno(why) ? why : EACCES;
+		errno = resource_errno(err) ? err : EACCES;
 		return close_walked(walked, -1);
 	}
 	if (walked >= 0 && !in_walked_dir(walked, &t) &&
 	    !failed(&o, "its directory was swapped for a symlink during the "
 		    "bind (the socket is not in the directory made)"))
+		goto done;
+	if (pol && !sm_policy_settled(pol, d) &&
+	    !decided_right(pol, d, &t, why, sizeof why) &&
+	    !failed(&o, why))
 		goto done;
 
 	if (rule->keys & (SM_HAS_MODE | SM_HAS_UMASK))

@@ -1,40 +1,91 @@
-/* born.c - bind so that the socket file is born closed, umask untouched. */
+/* born.c - bind so that the socket file is born closed, umask untouched
+ * for every thread of the program (SPEC 4.2, 4.4). */
 #include "born.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-/* glibc >= 2.32 keeps this flag: true until the first thread is created.
- * Weak, so that a libc without it (musl) reads as "multi-threaded",
- * the safe answer. */
-extern char __libc_single_threaded __attribute__((weak));
+/*
+ * What a private-umask child does and what it found out. The child runs
+ * in our memory (CLONE_VM) and our descriptor table (CLONE_FILES) but
+ * with its own copy of the fs_struct (no CLONE_FS), so its umask() is
+ * seen by nobody else: neither by threads glibc knows about nor by those
+ * it does not (raw clone() threads of Go runtimes, JITs, sandboxes),
+ * whatever __libc_single_threaded says.
+ */
+struct private_job {
+	sm_bind_fn *real_bind;	/* NULL: only read the umask */
+	int fd;
+	const struct sockaddr *addr;
+	socklen_t len;
+	int rc, err;		/* the bind's result */
+	mode_t mask;		/* the umask found */
+};
 
-int sm_single_threaded(void)
+#define SM_PRIVATE_STACK 16384
+
+/* The child: runs with every signal blocked (inherited), on its own
+ * small stack, and only makes system calls. */
+static int private_child(void *arg)
 {
-	return &__libc_single_threaded && __libc_single_threaded;
+	struct private_job *job = arg;
+
+	job->mask = umask(0777);
+	if (job->real_bind) {
+		job->rc = job->real_bind(job->fd, job->addr, job->len);
+		job->err = job->rc < 0 ? errno : 0;
+	}
+	return 0;
 }
 
-int sm_read_umask(void)
+/*
+ * Runs job in a child that shares our memory and descriptors but has a
+ * private umask (see struct private_job); the calling thread waits for
+ * it (CLONE_VFORK), the others run on. Returns 0, or -1 with errno when
+ * no such child can be made (EPERM under a seccomp profile, EAGAIN).
+ * Allocation-free and lock-free: the stack is this frame's.
+ */
+static int run_private(struct private_job *job)
+{
+	/* Enough for the child's two calls (and a sanitizer's frames). */
+	char stack[SM_PRIVATE_STACK] __attribute__((aligned(16)));
+	sigset_t all, old;
+	int pid, status, err = 0;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	/* No termination signal: a "clone child", invisible to the
+	 * program's wait() and SIGCHLD; reaped here with __WCLONE. */
+	pid = clone(private_child, stack + sizeof stack,
+		    CLONE_VM | CLONE_FILES | CLONE_VFORK, job);
+	if (pid < 0)
+		err = errno;
+	else
+		while (waitpid(pid, &status, __WCLONE) < 0 && errno == EINTR)
+			;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (pid < 0) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+/* The Umask: line of /proc/thread-self/status (Linux >= 4.7), or -1
+ * with errno. */
+static int umask_from_proc(void)
 {
 	char buf[1024], *p;
 	ssize_t n;
 	int fd, mask = 0;
 
-	if (sm_single_threaded()) {	/* nobody to see it: the cheap way */
-		sigset_t all, old;
-
-		sigfillset(&all);
-		pthread_sigmask(SIG_SETMASK, &all, &old);
-		mask = (int)umask(0);
-		umask((mode_t)mask);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		return mask & 0777;
-	}
-	fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	fd = open("/proc/thread-self/status", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	do
@@ -54,34 +105,39 @@ int sm_read_umask(void)
 	return mask & 0777;
 }
 
+int sm_read_umask(void)
+{
+	struct private_job job = { 0 };
+	int mask = umask_from_proc();
+
+	if (mask >= 0)
+		return mask;
+	if (run_private(&job) < 0)	/* no /proc: ask a private copy */
+		return -1;
+	return (int)(job.mask & 0777);
+}
+
 /*
  * The fallback when the socket's inode mode cannot be set (fchmod failed
- * with refused). Single-threaded: a umask swap with every signal blocked,
- * which nobody can observe. Multi-threaded: no way to bind closed without
- * another thread seeing the umask, so nothing is bound (guard_err). Not
- * even a stream socket may be born open: connect() checks the file's
- * permission when it looks the path up and only later whether the socket
- * listens, so a connect() that found the file open can succeed once the
- * program calls listen().
+ * with refused: an LSM, or a socket created by another user before a
+ * privilege drop): the bind is done by a private-umask child under umask
+ * 0777, which no thread of the program can observe. When no such child
+ * can be made, nothing is bound (guard_err). Not even a stream socket may
+ * be born open: connect() checks the file's permission when it looks the
+ * path up and only later whether the socket listens.
  */
 static int bind_under_umask(sm_bind_fn *real_bind, int fd,
 			    const struct sockaddr *addr, socklen_t len,
 			    int refused, struct sm_born *out)
 {
-	sigset_t all, old;
-	mode_t prev;
+	struct private_job job = { real_bind, fd, addr, len, -1, 0, 0 };
 
-	if (!sm_single_threaded()) {
+	if (run_private(&job) < 0) {
 		out->guard_err = out->err = refused;
 		return out->rc = -1;
 	}
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	prev = umask(0777);
-	out->rc = real_bind(fd, addr, len);
-	out->err = out->rc < 0 ? errno : 0;
-	umask(prev);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	out->rc = job.rc;
+	out->err = job.err;
 	return out->rc;
 }
 
@@ -92,6 +148,7 @@ int sm_born_bind(sm_bind_fn *real_bind, int fd, const struct sockaddr *addr,
 
 	out->guard_err = 0;
 	out->sock_ino = 0;
+	out->started.tv_sec = out->started.tv_nsec = 0;
 	if (fstat(fd, &sock) < 0 || !S_ISSOCK(sock.st_mode)) {
 		/* EBADF, ENOTSOCK: the real bind says so; never fchmod a
 		 * file that is not a socket. */
@@ -100,6 +157,7 @@ int sm_born_bind(sm_bind_fn *real_bind, int fd, const struct sockaddr *addr,
 		return out->rc;
 	}
 	out->sock_ino = sock.st_ino;
+	clock_gettime(CLOCK_REALTIME_COARSE, &out->started);
 	if (fchmod(fd, 0) < 0)
 		return bind_under_umask(real_bind, fd, addr, len, errno, out);
 	out->rc = real_bind(fd, addr, len);

@@ -2,6 +2,7 @@
 #include "glob.h"
 
 #include <stddef.h>
+#include <string.h>
 
 /*
  * Matches the bracket expression starting after '[' at *pp against byte c.
@@ -129,4 +130,66 @@ const char *sm_glob_check(const char *p, unsigned *col)
 		}
 	}
 	return NULL;
+}
+
+int sm_glob_matches_all(const char *p)
+{
+	if (!p)
+		return 1;
+	while (*p == '*')
+		p++;
+	return *p == '\0';
+}
+
+/* The last bytes of a glob's literal tail: enough to compare with a
+ * "/NAME" that fits in sun_path. */
+#define TAIL_KEEP 128
+
+int sm_glob_may_end_with(const char *p, const char *tail)
+{
+	char keep[TAIL_KEEP];	/* the last kept bytes of the literal tail */
+	size_t kept = 0, total = 0, m = strlen(tail), i;
+	int wild = 0;
+
+	if (m > TAIL_KEEP)
+		return 1;	/* cannot tell: it may */
+	while (*p) {
+		char c;
+
+		if (*p == '*' || *p == '?' || *p == '[') {
+			if (*p++ == '[') {	/* skip to its ']' */
+				if (*p == '!' || *p == '^')
+					p++;
+				do {
+					if (*p == '\\' && p[1])
+						p++;
+					if (*p)
+						p++;
+				} while (*p && *p != ']');
+				if (*p)
+					p++;
+			}
+			wild = 1;
+			kept = total = 0;
+			continue;
+		}
+		if (*p == '\\' && p[1])
+			p++;
+		c = *p++;
+		if (kept == TAIL_KEEP) {
+			for (i = 1; i < TAIL_KEEP; i++)
+				keep[i - 1] = keep[i];
+			kept--;
+		}
+		keep[kept++] = c;
+		total++;
+	}
+	/* A name "/X/tail" with X unknown (and not empty): a literal glob
+	 * must end with tail and be longer; a wildcard's literal tail must
+	 * end where tail ends. */
+	if (!wild)
+		return total > m && memcmp(keep + kept - m, tail, m) == 0;
+	if (total <= m)
+		return memcmp(keep, tail + m - kept, kept) == 0;
+	return memcmp(keep + kept - m, tail, m) == 0;
 }

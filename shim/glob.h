@@ -17,4 +17,17 @@ int sm_glob_match(const char *p, const char *s);
  */
 const char *sm_glob_check(const char *p, unsigned *col);
 
+/* Nonzero when glob p matches every path: NULL (a rule without a glob)
+ * or nothing but '*'s. */
+int sm_glob_matches_all(const char *p);
+
+/*
+ * For a bind whose directory has no name we can know: nonzero when glob
+ * p (checked by sm_glob_check()) might match some path "/X" + tail, with
+ * X unknown and not empty (tail is "/" and the last component); zero
+ * only when its literal ending makes that impossible. Conservative: when
+ * in doubt, nonzero. Allocation-free, async-signal-safe.
+ */
+int sm_glob_may_end_with(const char *p, const char *tail);
+
 #endif

@@ -94,10 +94,10 @@ __attribute__((constructor)) static void sm_load(void)
  */
 static int sm_bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
-	const struct sockaddr_un *un = (const struct sockaddr_un *)addr;
 	const size_t off = offsetof(struct sockaddr_un, sun_path);
 	char path[SM_SUN_PATH_SIZE], abspath[PATH_MAX];
-	const struct sm_rule *rule;
+	struct sockaddr_un un;	/* ours: what is matched is what is bound */
+	struct sm_decision d;
 	int saved = errno, rc;
 
 	if (!sm_loaded) {
@@ -110,25 +110,31 @@ static int sm_bind(int fd, const struct sockaddr *addr, socklen_t len)
 	}
 	/* Pass-through (SPEC 4.1): not AF_UNIX, unnamed, abstract, or an
 	 * address the kernel will reject anyway. */
-	if (!addr || len <= off || len > sizeof *un ||
-	    addr->sa_family != AF_UNIX || un->sun_path[0] == '\0')
+	if (!addr || len <= off || len > sizeof un ||
+	    addr->sa_family != AF_UNIX ||
+	    ((const struct sockaddr_un *)addr)->sun_path[0] == '\0')
 		return sm_libc_bind(fd, addr, len);
 	if (sm_the_policy.valid && sm_the_policy.nrules == 0)
 		return sm_libc_bind(fd, addr, len);
 
-	/* sun_path need not be NUL-terminated: copy what the kernel reads. */
-	memcpy(path, un->sun_path, len - off);
+	/* One copy of the address, read once: another thread of the
+	 * program may rewrite its buffer while we decide. sun_path need not
+	 * be NUL-terminated: path holds what the kernel reads. */
+	memcpy(&un, addr, len);
+	if (un.sun_family != AF_UNIX || un.sun_path[0] == '\0')
+		return sm_libc_bind(fd, (struct sockaddr *)&un, len);
+	memcpy(path, un.sun_path, len - off);
 	path[len - off] = '\0';
 	switch (sm_policy_decide(&sm_the_policy, path, abspath,
-				 sizeof abspath, &rule)) {
+				 sizeof abspath, &d)) {
 	case -1:
 		return -1;
 	case 0:
 		errno = saved;
-		return sm_libc_bind(fd, addr, len);
+		return sm_libc_bind(fd, (struct sockaddr *)&un, len);
 	}
-	rc = sm_apply(sm_libc_bind, rule, sm_the_policy.on_error, fd, addr,
-		      len, path);
+	rc = sm_apply(sm_libc_bind, &sm_the_policy, &d, sm_the_policy.on_error,
+		      fd, (struct sockaddr *)&un, len, path);
 	if (rc == 0)
 		errno = saved;
 	return rc;

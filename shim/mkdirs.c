@@ -69,12 +69,15 @@ static size_t root_of(const char *abs)
 	}
 }
 
-/* Nonzero when a ".." component lies between p (a '/') and end. */
-static int has_dotdot(const char *p, const char *end)
+/* Nonzero when path, as the program gave it, has a ".." component: the
+ * kernel follows it through symlinks, which a walk of names cannot. */
+static int has_dotdot(const char *path)
 {
-	for (; p < end; p++)
-		if (p[0] == '/' && p[1] == '.' && p[2] == '.' &&
-		    (p[3] == '/' || !p[3]))
+	const char *p;
+
+	for (p = path; *p; p++)
+		if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || !p[2]) &&
+		    (p == path || p[-1] == '/'))
 			return 1;
 	return 0;
 }
@@ -233,6 +236,9 @@ int sm_dirs_prepare(const struct sm_rule *rule, const char *path, int *dirfd,
 		return 0;	/* nothing to make, nothing to fix */
 	w.fix_only = exists;
 	w.dirlen = strlen(path);
+	w.abs = path;
+	if (has_dotdot(path))
+		return cannot_walk(&w, EACCES, "a '..' is in", saved);
 	if (sm_abs_path(path, abs, sizeof abs) < 0)
 		return cannot_walk(&w, ENAMETOOLONG, "too long, with the "
 				   "current directory, to make directories "
@@ -248,8 +254,6 @@ int sm_dirs_prepare(const struct sm_rule *rule, const char *path, int *dirfd,
 	if (root >= w.dirlen)
 		return cannot_walk(&w, EACCES, "a root directory itself is "
 				   "never made or changed:", saved);
-	if (has_dotdot(abs + root, last))
-		return cannot_walk(&w, EACCES, "a '..' is in", saved);
 	abs[root] = '\0';
 	fd = open(abs, O_PATH | O_DIRECTORY | O_CLOEXEC);	/* trusted */
 	abs[root] = '/';

@@ -2,6 +2,7 @@
 #include "policy.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,61 +251,163 @@ const struct sm_rule *sm_policy_match(const struct sm_policy *pol,
 	return match_first(pol, abspath, pol->nrules);
 }
 
+/* "/" and the last component of path, into tail (SM_SUN_PATH_SIZE + 1
+ * bytes). */
+static const char *tail_of(const char *path, char *tail)
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	size_t n = strlen(name);
+
+	tail[0] = '/';
+	memcpy(tail + 1, name, n + 1);
+	return tail;
+}
+
+/*
+ * The rule for a bind of path whose directory has no name we can know,
+ * of which only "/" and the last component are known: the first rule
+ * that surely matches any name (a catch-all) unless a rule before it
+ * might match this one. Returns 1 with *rule (NULL: no rule can match);
+ * or 0 with *rule the first rule that might match but need not.
+ */
+static int match_unnamed(const struct sm_policy *pol, const char *path,
+			 const struct sm_rule **rule)
+{
+	char tail[SM_SUN_PATH_SIZE + 1];
+	size_t i;
+
+	tail_of(path, tail);
+	for (i = 0; i < pol->nrules; i++) {
+		const char *glob = pol->rules[i].glob;
+
+		*rule = &pol->rules[i];
+		if (sm_glob_matches_all(glob))
+			return 1;
+		if (sm_glob_may_end_with(glob, tail))
+			return 0;
+	}
+	*rule = NULL;
+	return 1;
+}
+
+/* The rule for literal index lit (pol->nrules: none; SM_UNNAMED: no
+ * literal form) once the kernel's name real of the file is known:
+ * only rules before the literal match can still win through it. */
+static const struct sm_rule *with_real(const struct sm_policy *pol,
+				       size_t lit, const char *real)
+{
+	const struct sm_rule *earlier;
+
+	if (lit == SM_UNNAMED)
+		lit = pol->nrules;
+	earlier = match_first(pol, real, lit);
+	return earlier ? earlier : lit < pol->nrules ? &pol->rules[lit] : NULL;
+}
+
+int sm_policy_settled(const struct sm_policy *pol,
+		      const struct sm_decision *d)
+{
+	return d->rule == pol->rules &&
+	       (d->literal == 0 || sm_glob_matches_all(d->rule->glob));
+}
+
+int sm_policy_recheck(const struct sm_policy *pol,
+		      const struct sm_decision *d, const char *real,
+		      const char *path, const struct sm_rule **now)
+{
+	if (real)
+		*now = with_real(pol, d->literal, real);
+	else if (d->literal != SM_UNNAMED)
+		*now = d->literal < pol->nrules ? &pol->rules[d->literal]
+						: NULL;
+	else if (!match_unnamed(pol, path, now))
+		*now = NULL;	/* might match: undecided, not this rule */
+	return *now == d->rule ? 0 : -1;
+}
+
+int sm_policy_find(const struct sm_policy *pol, const char *path,
+		   char *buf, size_t size, struct sm_decision *d,
+		   int *via_resolved)
+{
+	const struct sm_rule *literal;
+	int saved = errno;
+
+	d->rule = NULL;
+	d->literal = SM_UNNAMED;
+	*via_resolved = 0;
+	/* The literal form; with a current directory that has no name
+	 * (removed, or longer than PATH_MAX), the kernel's name of the
+	 * bind path's own directory (a "../s" may still have one). */
+	if (sm_abs_path(path, buf, size) < 0 &&
+	    (path[0] == '/' || sm_resolve_dir(path, buf, size) < 0)) {
+		buf[0] = '\0';
+		errno = saved;
+		if (sm_dir_removed(path))	/* the kernel makes nothing */
+			return 0;
+		return match_unnamed(pol, path, &d->rule) ? 0 : -1;
+	}
+	literal = sm_policy_match(pol, buf);
+	d->literal = literal ? (size_t)(literal - pol->rules) : pol->nrules;
+	d->rule = literal;
+	/* The resolved form costs three system calls: only worth it when a
+	 * rule before the literal match could still match it. It replaces
+	 * the literal form in buf. */
+	if (literal != pol->rules && sm_resolve_dir(path, buf, size) == 0) {
+		d->rule = with_real(pol, d->literal, buf);
+		*via_resolved = d->rule != literal;
+	}
+	errno = saved;	/* a directory that does not exist is no error */
+	return 0;
+}
+
 int sm_policy_lookup(const struct sm_policy *pol, const char *path,
 		     char *buf, size_t size, const struct sm_rule **rule,
 		     int *via_resolved)
 {
-	const struct sm_rule *r, *earlier;
-	int saved = errno;
+	struct sm_decision d;
+	int rc = sm_policy_find(pol, path, buf, size, &d, via_resolved);
 
-	*rule = NULL;
-	*via_resolved = 0;
-	if (sm_abs_path(path, buf, size) < 0)
-		return -1;
-	r = sm_policy_match(pol, buf);
-	/* Only rules before r can still win through the resolved form. */
-	if (r != pol->rules && sm_resolve_dir(path, buf, size) == 0) {
-		earlier = match_first(pol, buf, r ? (size_t)(r - pol->rules)
-						  : pol->nrules);
-		if (earlier) {
-			r = earlier;
-			*via_resolved = 1;
-		}
-	}
-	errno = saved;	/* a directory that does not exist is no error */
-	*rule = r;
-	return 0;
+	*rule = d.rule;
+	return rc;
 }
 
 int sm_policy_decide(const struct sm_policy *pol, const char *path,
-		     char *buf, size_t size, const struct sm_rule **rule)
+		     char *buf, size_t size, struct sm_decision *d)
 {
 	int via_resolved, saved = errno;
-	char ebuf[32];
 
-	*rule = NULL;
+	d->rule = NULL;
+	d->literal = SM_UNNAMED;
 	if (!pol->valid) {	/* fail closed (SPEC 4.6) */
 		sm_log(SM_LOG_ERROR, "bind %s: refused: the sockmode "
 		       "configuration is invalid", path);
 		errno = EACCES;
 		return -1;
 	}
-	if (sm_policy_lookup(pol, path, buf, size, rule, &via_resolved) < 0) {
-		sm_log(SM_LOG_ERROR, "bind %s: cannot make the path absolute "
-		       "to match it: %s", path,
-		       sm_strerror(errno, ebuf, sizeof ebuf));
-		if (pol->on_error != SM_ON_ERROR_WARN)
+	if (sm_policy_find(pol, path, buf, size, d, &via_resolved) < 0) {
+		sm_log(SM_LOG_ERROR, "bind %s: its directory has no name "
+		       "(removed, or longer than PATH_MAX), and rule %u (%s) "
+		       "might match it%s", path,
+		       (unsigned)(d->rule - pol->rules) + 1, d->rule->origin,
+		       pol->on_error == SM_ON_ERROR_WARN ?
+		       " (on_error=warn: bound untouched)" : ": refused");
+		d->rule = NULL;
+		if (pol->on_error != SM_ON_ERROR_WARN) {
+			errno = EACCES;
 			return -1;
+		}
 		errno = saved;
 		return 0;
 	}
-	if (!*rule) {
+	if (!d->rule) {
 		sm_log(SM_LOG_DEBUG, "bind %s: no rule matches", path);
 		return 0;
 	}
 	sm_log(SM_LOG_DEBUG, "bind %s: rule %u (%s)%s", path,
-	       (unsigned)(*rule - pol->rules) + 1, (*rule)->origin,
-	       via_resolved ? ", through the resolved directory" : "");
+	       (unsigned)(d->rule - pol->rules) + 1, d->rule->origin,
+	       via_resolved ? ", through the resolved directory" :
+	       d->literal == SM_UNNAMED ? ", which matches any name" : "");
 	return 1;
 }
 

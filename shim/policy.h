@@ -63,16 +63,36 @@ int sm_policy_add(struct sm_policy *pol, const struct sm_rule *rule,
 const struct sm_rule *sm_policy_match(const struct sm_policy *pol,
 				      const char *abspath);
 
+/* What a lookup decided for one bind, and what the check after the bind
+ * needs to decide again on the name of the inode the kernel made. */
+struct sm_decision {
+	const struct sm_rule *rule;	/* NULL: no rule applies */
+	size_t literal;	/* index of the first rule matching the literal
+			 * form; nrules: none; SM_UNNAMED: no absolute form
+			 * could be made (its directory has no name) */
+};
+#define SM_UNNAMED ((size_t)-1)
+
 /*
  * The rule a bind of path (as the program spelled it) gets: the first
- * rule whose glob matches path's absolute form or, where it differs, the
- * form with its directory's symlinks resolved (SPEC 3.2, 3.3). The
- * resolved form costs three system calls, so it is only computed when a
- * rule before the first literal match could still match it. buf (size
- * bytes, PATH_MAX) is scratch. Sets *rule (NULL: none) and *via_resolved;
- * returns 0, or -1 with errno when path cannot be made absolute.
- * Allocation-free and async-signal-safe.
+ * rule whose glob matches path's absolute form (".." resolved lexically)
+ * or, where it differs, the form with its directory's symlinks resolved
+ * (SPEC 3.2, 3.3). The resolved form costs three system calls, so it is
+ * only computed when a rule before the first literal match could still
+ * match it. When the current directory has no name (removed, or longer
+ * than PATH_MAX), the kernel's name of the path's own directory is the
+ * literal form; when that has none either, only a rule that matches any
+ * name can apply, and a rule before it whose glob might match the path
+ * makes the decision impossible. buf (size bytes, PATH_MAX) is scratch.
+ * Fills *d and sets *via_resolved; returns 0, or -1 when undecidable
+ * (d->rule is then the rule that might match). Allocation-free and
+ * async-signal-safe.
  */
+int sm_policy_find(const struct sm_policy *pol, const char *path,
+		   char *buf, size_t size, struct sm_decision *d,
+		   int *via_resolved);
+
+/* sm_policy_find() for those who want only the rule (--explain). */
 int sm_policy_lookup(const struct sm_policy *pol, const char *path,
 		     char *buf, size_t size, const struct sm_rule **rule,
 		     int *via_resolved);
@@ -80,14 +100,31 @@ int sm_policy_lookup(const struct sm_policy *pol, const char *path,
 /*
  * Decides a bind of path (as the program spelled it) the same way for the
  * preload hook and the seccomp supervisor, logging as they both must:
- * returns 1 with *rule when a rule applies; 0 when the bind goes to the
- * kernel untouched (no rule matches; or the path could not be made
- * absolute and on_error is warn); -1 with errno when it must fail (an
- * invalid configuration: EACCES; no absolute path under fail: its errno).
- * buf (size bytes, PATH_MAX) is scratch. Allocation-free.
+ * returns 1 with d->rule when a rule applies; 0 when the bind goes to the
+ * kernel untouched (no rule can match; or the decision is impossible and
+ * on_error is warn); -1 with errno EACCES when it must fail (an invalid
+ * configuration, or an impossible decision under fail). buf (size bytes,
+ * PATH_MAX) is scratch. Allocation-free.
  */
 int sm_policy_decide(const struct sm_policy *pol, const char *path,
-		     char *buf, size_t size, const struct sm_rule **rule);
+		     char *buf, size_t size, struct sm_decision *d);
+
+/* Nonzero when d can be decided by no name the bind's file may turn out
+ * to have: the first rule, matched literally or matching everything.
+ * Then the check after the bind is not needed. */
+int sm_policy_settled(const struct sm_policy *pol,
+		      const struct sm_decision *d);
+
+/*
+ * The check after the bind (SPEC 3.3, 4.3): decides d again with real,
+ * the kernel's name of the inode the bind made (NULL when it has none we
+ * can know), and path as the program spelled it. Sets *now to the rule
+ * that name gets (NULL: none, or undecidable); returns 0 when it is
+ * d->rule, else -1. Allocation-free.
+ */
+int sm_policy_recheck(const struct sm_policy *pol,
+		      const struct sm_decision *d, const char *real,
+		      const char *path, const struct sm_rule **now);
 
 /* Releases what the load allocated and leaves pol empty and valid. */
 void sm_policy_free(struct sm_policy *pol);

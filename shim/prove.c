@@ -2,12 +2,15 @@
 #include "prove.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <linux/netlink.h>
+#include <linux/stat.h>
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
@@ -103,5 +106,26 @@ int sm_prove_bound(ino_t sock_ino, const struct stat *st)
 		errno = EACCES;
 		return -1;
 	}
+	return 0;
+}
+
+int sm_prove_newborn(int fd, const struct stat *st, int born_closed,
+		     const struct timespec *born_after)
+{
+	struct statx stx;
+	long fsuid = syscall(SYS_setfsuid, -1);	/* reads it, changes nothing */
+
+	if (st->st_nlink != 1 || st->st_uid != (uid_t)fsuid ||
+	    (born_closed && (st->st_mode & 07777) != 0))
+		goto no;
+	if (syscall(SYS_statx, fd, "", AT_EMPTY_PATH | AT_STATX_SYNC_AS_STAT,
+		    STATX_BTIME, &stx) == 0 && (stx.stx_mask & STATX_BTIME) &&
+	    (stx.stx_btime.tv_sec < born_after->tv_sec ||
+	     (stx.stx_btime.tv_sec == born_after->tv_sec &&
+	      stx.stx_btime.tv_nsec < (unsigned)born_after->tv_nsec)))
+		goto no;
+	return 1;
+no:
+	errno = EACCES;
 	return 0;
 }

@@ -3,6 +3,7 @@
 #define SOCKMODE_PROVE_H
 
 #include <sys/stat.h>
+#include <time.h>
 
 /*
  * Asks the kernel (NETLINK_SOCK_DIAG, UNIX_DIAG_VFS) which inode and
@@ -15,5 +16,18 @@
  * it before returning. Allocation-free, async-signal-safe.
  */
 int sm_prove_bound(ino_t sock_ino, const struct stat *st);
+
+/*
+ * Nonzero when the file open as fd (st its fstat) is surely the one a
+ * bind just created and not an older file that shares its inode number as
+ * far as sock_diag can tell (it reports 32 bits; tmpfs hands out
+ * duplicates once its counter wraps): a single link, owned by the fsuid
+ * that bound it, still mode 0 when it was born closed, and born (statx
+ * btime, where the file system records it) no earlier than born_after,
+ * a CLOCK_REALTIME_COARSE reading taken before the bind. Else zero with
+ * errno EACCES. Allocation-free, async-signal-safe.
+ */
+int sm_prove_newborn(int fd, const struct stat *st, int born_closed,
+		     const struct timespec *born_after);
 
 #endif

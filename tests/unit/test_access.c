@@ -161,7 +161,7 @@ static int bind_under(const struct sm_rule *r, const char *name, char *path)
 	socklen_t len = unit_addr(&a, dir, name, path);
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 
-	if (sm_apply(bind, r, SM_ON_ERROR_FAIL, fd, (struct sockaddr *)&a,
+	if (sm_apply(bind, NULL, UNIT_RULE(r), SM_ON_ERROR_FAIL, fd, (struct sockaddr *)&a,
 		     len, path) < 0) {
 		close(fd);
 		return -1;

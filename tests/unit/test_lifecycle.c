@@ -131,7 +131,7 @@ static int apply_errno(const struct sm_rule *r, const char *name)
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), err = 0;
 
 	CU_ASSERT_TRUE_FATAL(fd >= 0);
-	if (sm_apply(bind, r, SM_ON_ERROR_FAIL, fd, (struct sockaddr *)&a,
+	if (sm_apply(bind, NULL, UNIT_RULE(r), SM_ON_ERROR_FAIL, fd, (struct sockaddr *)&a,
 		     len, path) < 0)
 		err = errno;
 	close(fd);
@@ -304,8 +304,8 @@ static void onexit_removes_only_our_inodes(void)
 		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 		strcpy(a.sun_path, "rel");
-		CU_ASSERT_EQUAL(sm_apply(bind, &(struct sm_rule){
-				.keys = SM_HAS_REMOVE }, SM_ON_ERROR_FAIL, fd,
+		CU_ASSERT_EQUAL(sm_apply(bind, NULL, UNIT_RULE(&(struct sm_rule){
+				.keys = SM_HAS_REMOVE }), SM_ON_ERROR_FAIL, fd,
 				(struct sockaddr *)&a, sizeof a, "rel"), 0);
 		close(fd);
 	}

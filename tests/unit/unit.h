@@ -15,6 +15,7 @@ void suite_apply(void);
 void suite_conf(void);
 void suite_lifecycle(void);
 void suite_access(void);
+void suite_prove(void);
 
 /* Makes a fresh private directory /tmp/sockmode-NAME.XXXXXX (mode 0700)
  * into dir (64 bytes); a failure ends the test. */
@@ -38,6 +39,10 @@ const char *unit_getenv(const char *name);
  * (sun_path bytes). Returns its length. */
 socklen_t unit_addr(struct sockaddr_un *a, const char *dir, const char *name,
 		    char *path);
+
+/* The decision sm_apply() gets for rule r alone, without a policy to
+ * check it against after the bind. */
+#define UNIT_RULE(r) (&(struct sm_decision){ (r), 0 })
 
 /* Adds a suite named name with the NULL-terminated tests. */
 void add_suite(const char *name, const CU_TestInfo *tests);
