@@ -17,6 +17,11 @@
  * bind() (and back for the check), so that the library cannot ask the
  * kernel and must find the file by name and prove it.
  *
+ * With EXPECT_IN=DIR and EXPECT_IN_MODE=MODE in the environment, a socket
+ * file the kernel names below DIR must have MODE instead (a rules file
+ * with a rule for DIR: the rule must follow the inode, wherever a swap of
+ * the path's directory made the bind land); "landed_in" counts those.
+ *
  * With WATCH, stops early when WATCH's mode, owner or size changes (the
  * naive shim's win). After a bind refused with EACCES it checks that
  * PATH still exists ("gone_after_eacces" counts those that did not). With IDLE_THREAD=1 in the environment, an extra
@@ -102,8 +107,23 @@ static int is_ours(int s, int fd, int stream, long token)
 	return ok;
 }
 
+/* The kernel's name of fd into name (size bytes); "" when unknown. */
+static void name_of(int fd, char *name, size_t size)
+{
+	char proc[64];
+	ssize_t n;
+
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	n = readlink(proc, name, size - 1);
+	name[n < 0 ? 0 : n] = '\0';
+}
+
 int main(int argc, char **argv)
 {
+	const char *in = getenv("EXPECT_IN"), *in_mode = getenv("EXPECT_IN_MODE");
+	size_t in_len = in ? strlen(in) : 0;
+	long landed = 0;
+	char real[4096];
 	struct loop_args a;
 	long tries = 0, ok = 0, verified = 0, wrong = 0, unverified = 0;
 	long f_acces = 0, f_inuse = 0, f_other = 0, gone = 0;
@@ -143,6 +163,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		tries++;
+		real[0] = '\0';
 		if (noadmin && admin && net_admin(0) < 0) {
 			perror("capset");
 			return 2;
@@ -183,8 +204,16 @@ int main(int argc, char **argv)
 				return 2;
 			if (fd >= 0 && fstat(fd, &st) == 0 &&
 			    S_ISSOCK(st.st_mode) && is_ours(s, fd, a.stream, tries)) {
+				mode_t want = a.want_mode;
+
 				verified++;
-				if ((st.st_mode & 07777) != a.want_mode ||
+				name_of(fd, real, sizeof real);
+				if (in && in_mode && strncmp(real, in, in_len) == 0 &&
+				    real[in_len] == '/') {
+					landed++;
+					want = (mode_t)strtoul(in_mode, NULL, 8);
+				}
+				if ((st.st_mode & 07777) != want ||
 				    st.st_uid != a.want_uid) {
 					wrong++;
 					fprintf(stderr, "bind %ld: our socket "
@@ -199,7 +228,9 @@ int main(int argc, char **argv)
 				close(fd);
 		}
 		close(s);
-		unlink(a.sa.sun_path);
+		/* Where it really is, when known: a file left in DIR would
+		 * make every later bind that lands there EADDRINUSE. */
+		unlink(real[0] == '/' ? real : a.sa.sun_path);
 		if (watch && (stat(watch, &w1) < 0 ||
 			      w1.st_mode != w0.st_mode ||
 			      w1.st_uid != w0.st_uid ||
@@ -209,9 +240,10 @@ int main(int argc, char **argv)
 	fds1 = count_fds();
 	printf("tries=%ld ok=%ld verified=%ld wrong=%ld unverified=%ld "
 	       "eacces=%ld gone_after_eacces=%ld eaddrinuse=%ld "
-	       "otherfail=%ld othererr=%d fds=%d/%d watch=%s net_admin=%d\n",
+	       "otherfail=%ld othererr=%d fds=%d/%d watch=%s net_admin=%d "
+	       "landed_in=%ld\n",
 	       tries, ok, verified, wrong, unverified, f_acces, gone, f_inuse,
 	       f_other, other_err, fds0, fds1, changed ? "changed" : "same",
-	       admin);
+	       admin, landed);
 	return 0;
 }
