@@ -224,3 +224,110 @@ test_lifecycle_under_the_supervisor() {
 		"$(cat "$T/err")"
 	[ -S "$T/s" ] || fail "remove=exit acted under the supervisor"
 }
+
+# Issue 12 races. lc_race_setup: $T/ww world-writable, not sticky; $T/ww/d
+# a directory of nobody's, where the root victim binds; $T/vdir a root
+# directory outside it.
+lc_race_setup() {
+	mkdir -m 0777 "$T/ww"
+	mkdir -m 0755 "$T/ww/d" "$T/vdir"
+	chown 65534:65534 "$T/ww/d"
+}
+
+# lc_exchange A B: nobody keeps exchanging A and B (its own) until
+# lc_exchange_stop.
+lc_exchange() {
+	rm -f "$T/stop"
+	start_bg atk "${NOBODY[@]}" "$TOOLS/exchanger" "$1" "$2" 60 "$T/stop"
+	wait_until "the attacker to start" 5 grep -qs ready "$T/atk.out"
+}
+
+lc_exchange_stop() {
+	touch "$T/stop"
+	wait "$(cat "$T/atk.pid")" || fail "the attacker failed: $(cat "$T/atk.err")"
+	rm -f "$T/atk.pid"
+	note "attacker (nobody): $(cat "$T/atk.out" | tail -n 1)"
+}
+
+# remove=exit (item 1): nobody exchanges the victim's directory with a
+# symlink to $T/vdir, which holds a root-only regular file of the
+# socket's name. N root servers bind $T/ww/d/s and exit normally. The
+# file must survive every one of them.
+test_lifecycle_race_remove_exit_never_follows_a_swap() {
+	local n=1000 i tries=0 wins=0 removed=0 dfd
+	lc_race_setup
+	printf 'secret\n' >"$T/vdir/s"
+	chmod 0600 "$T/vdir/s"
+	as_nobody ln -s "$T/vdir" "$T/ww/l"
+	exec {dfd}<"$T/ww/d"	# the real directory, wherever it is moved
+	lc_exchange "$T/ww/d" "$T/ww/l"
+	for ((i = 0; i < n; i++)); do
+		if [ "$(shim SOCKMODE_REMOVE=exit SOCKMODE_MATCH="$T/ww/d/s" \
+			-- "$TOOLS/bindprobe" path "$T/ww/d/s" 2>/dev/null)" = \
+			"path rc=0 errno=sentinel-kept" ]; then
+			tries=$((tries + 1))
+			[ -e "/proc/$$/fd/$dfd/s" ] || removed=$((removed + 1))
+		fi
+		rm -f "/proc/$$/fd/$dfd/s"
+		if [ ! -e "$T/vdir/s" ]; then
+			wins=$((wins + 1))
+			printf 'secret\n' >"$T/vdir/s"
+			chmod 0600 "$T/vdir/s"
+		fi
+	done
+	lc_exchange_stop
+	exec {dfd}<&-
+	echo "result: remove=exit under a directory swap: $wins root files" \
+		"deleted in $tries exits ($removed of our sockets removed)"
+	assert_eq "root files deleted through the swapped directory" 0 "$wins"
+	[ "$tries" -ge 100 ] || fail "only $tries binds: the race did not run"
+	[ "$removed" -ge 10 ] || fail "remove=exit removed only $removed sockets"
+}
+
+# lc_stale_race PATH N WATCHDIR NAME live|dead: the root staleloop under
+# stale=unlink for PATH alone, counts in $T/victim.out.
+lc_stale_race() {
+	shim SOCKMODE_MODE=0600 SOCKMODE_STALE=unlink SOCKMODE_MATCH="*/$1" -- \
+		"$TOOLS/staleloop" "$@" >"$T/victim.out" 2>"$T/victim.err" ||
+		fail "staleloop: $(cat "$T/victim.err")"
+	note "victim (root): $(cat "$T/victim.out")"
+}
+
+# stale=unlink (item 5): a name of 92+ bytes (bound relative, from $T/ww:
+# /proc/self/fd/N/NAME does not fit in sun_path), and nobody exchanging
+# the bind's directory with another of its directories, where a live root
+# server listens under the same name. The live socket must never go.
+test_lifecycle_race_stale_long_name_keeps_live_socket() {
+	local name
+	name=$(printf 'n%.0s' $(seq 1 95))
+	lc_race_setup
+	mkdir -m 0755 "$T/ww/e"
+	chown 65534:65534 "$T/ww/e"
+	lc_exchange "$T/ww/d" "$T/ww/e"
+	(cd "$T/ww" && lc_stale_race "d/$name" 3000 "$T/ww/e" "$name" live)
+	lc_exchange_stop
+	echo "result: stale=unlink, long name, directory exchanged:" \
+		"$(field removed "$T/victim.out") live sockets removed in" \
+		"$(field tries "$T/victim.out") restarts"
+	assert_eq "live sockets removed" 0 "$(field removed "$T/victim.out")"
+	[ "$(field bound "$T/victim.out")" -ge 100 ] ||
+		fail "only $(field bound "$T/victim.out") binds: the race did not run"
+}
+
+# stale through a symlinked parent (weakness): nobody exchanges the bind's
+# directory with a symlink to $T/vdir, which holds a dead root socket of
+# the same name. stale=unlink must never remove it.
+test_lifecycle_race_stale_never_follows_a_swapped_dir() {
+	lc_race_setup
+	as_nobody ln -s "$T/vdir" "$T/ww/l"
+	lc_exchange "$T/ww/d" "$T/ww/l"
+	lc_stale_race "$T/ww/d/s" 3000 "$T/vdir" s dead
+	lc_exchange_stop
+	echo "result: stale=unlink, directory swapped for a symlink:" \
+		"$(field removed "$T/victim.out") root sockets elsewhere removed" \
+		"in $(field tries "$T/victim.out") restarts"
+	assert_eq "dead sockets removed outside the directory" 0 \
+		"$(field removed "$T/victim.out")"
+	[ "$(field bound "$T/victim.out")" -ge 100 ] ||
+		fail "only $(field bound "$T/victim.out") binds: the race did not run"
+}
