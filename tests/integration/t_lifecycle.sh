@@ -246,7 +246,7 @@ lc_exchange_stop() {
 	touch "$T/stop"
 	wait "$(cat "$T/atk.pid")" || fail "the attacker failed: $(cat "$T/atk.err")"
 	rm -f "$T/atk.pid"
-	note "attacker (nobody): $(cat "$T/atk.out" | tail -n 1)"
+	note "attacker (nobody): $(tail -n 1 "$T/atk.out")"
 }
 
 # remove=exit (item 1): nobody exchanges the victim's directory with a
@@ -285,9 +285,9 @@ test_lifecycle_race_remove_exit_never_follows_a_swap() {
 }
 
 # lc_stale_race PATH N WATCHDIR NAME live|dead: the root staleloop under
-# stale=unlink for PATH alone, counts in $T/victim.out.
+# stale=unlink for the paths in ww/d, counts in $T/victim.out.
 lc_stale_race() {
-	shim SOCKMODE_MODE=0600 SOCKMODE_STALE=unlink SOCKMODE_MATCH="*/$1" -- \
+	shim SOCKMODE_MODE=0600 SOCKMODE_STALE=unlink SOCKMODE_MATCH="*/ww/d/*" -- \
 		"$TOOLS/staleloop" "$@" >"$T/victim.out" 2>"$T/victim.err" ||
 		fail "staleloop: $(cat "$T/victim.err")"
 	note "victim (root): $(cat "$T/victim.out")"
@@ -308,7 +308,7 @@ test_lifecycle_race_stale_long_name_keeps_live_socket() {
 	lc_exchange_stop
 	echo "result: stale=unlink, long name, directory exchanged:" \
 		"$(field removed "$T/victim.out") live sockets removed in" \
-		"$(field tries "$T/victim.out") restarts"
+		"$(field tries "$T/victim.out") restarts ($(field bound "$T/victim.out") bound)"
 	assert_eq "live sockets removed" 0 "$(field removed "$T/victim.out")"
 	[ "$(field bound "$T/victim.out")" -ge 100 ] ||
 		fail "only $(field bound "$T/victim.out") binds: the race did not run"
