@@ -162,34 +162,52 @@ static int is_one_of(const char *link, ssize_t n, const struct socks *s)
 	return 0;
 }
 
-/* Nonzero when the fd table /proc/PID/fd (open as dir) holds one of s. */
-static int table_holds(int dir, const struct socks *s)
-{
+/* A directory read with raw getdents64 into a stack buffer. */
+struct dents {
+	int fd;
+	long n, off;
 	union {
 		char bytes[4096];
 		long align;
 	} buf;
-	long n;
+};
 
-	while ((n = syscall(SYS_getdents64, dir, buf.bytes,
-			    sizeof buf.bytes)) > 0) {
-		long off = 0;
+/* The next entry's name of d (not "." nor ".."), or NULL at the end or
+ * on an error. */
+static const char *next_name(struct dents *d)
+{
+	for (;;) {
+		const char *e;
+		unsigned short reclen;
 
-		while (off < n) {
-			/* struct linux_dirent64: ino, off, reclen, type, name */
-			const char *d = buf.bytes + off;
-			unsigned short reclen;
-			char link[64];
-			ssize_t len;
-
-			memcpy(&reclen, d + 16, sizeof reclen);
-			off += reclen;
-			if (d[19] == '.')
-				continue;
-			len = readlinkat(dir, d + 19, link, sizeof link);
-			if (len > 0 && is_one_of(link, len, s))
-				return 1;
+		if (d->off >= d->n) {
+			d->n = syscall(SYS_getdents64, d->fd, d->buf.bytes,
+				       sizeof d->buf.bytes);
+			d->off = 0;
+			if (d->n <= 0)
+				return NULL;
 		}
+		/* struct linux_dirent64: ino, off, reclen, type, name */
+		e = d->buf.bytes + d->off;
+		memcpy(&reclen, e + 16, sizeof reclen);
+		d->off += reclen;
+		if (e[19] != '.')
+			return e + 19;
+	}
+}
+
+/* Nonzero when the fd table /proc/PID/fd (open as dir) holds one of s. */
+static int table_holds(int dir, const struct socks *s)
+{
+	struct dents d = { .fd = dir };
+	const char *name;
+
+	while ((name = next_name(&d))) {
+		char link[64];
+		ssize_t len = readlinkat(dir, name, link, sizeof link);
+
+		if (len > 0 && is_one_of(link, len, s))
+			return 1;
 	}
 	return 0;
 }
@@ -198,45 +216,30 @@ static int table_holds(int dir, const struct socks *s)
  * when /proc cannot be read. */
 static int scan_proc(const struct socks *s, int self, int *pid)
 {
-	union {
-		char bytes[4096];
-		long align;
-	} buf;
-	long n;
-	int proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dents d = { .fd = open("/proc", O_RDONLY | O_DIRECTORY |
+				      O_CLOEXEC) };
+	const char *name;
+	int held = 0;
 
-	if (proc < 0)
+	if (d.fd < 0)
 		return -1;
-	while ((n = syscall(SYS_getdents64, proc, buf.bytes,
-			    sizeof buf.bytes)) > 0) {
-		long off = 0;
+	while (!held && (name = next_name(&d))) {
+		char path[32];
+		int p = number(name), fds;
 
-		while (off < n) {
-			const char *d = buf.bytes + off;
-			unsigned short reclen;
-			char path[32];
-			int p = number(d + 19), fds, held;
-
-			memcpy(&reclen, d + 16, sizeof reclen);
-			off += reclen;
-			if (p <= 0 || p == self)
-				continue;
-			sm_format(path, sizeof path, "%d/fd", p);
-			fds = openat(proc, path,
-				     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			if (fds < 0)
-				continue;	/* gone, or not ours to see */
-			held = table_holds(fds, s);
-			close(fds);
-			if (held) {
-				close(proc);
-				*pid = p;
-				return 1;
-			}
-		}
+		if (p <= 0 || p == self)
+			continue;
+		sm_format(path, sizeof path, "%d/fd", p);
+		fds = openat(d.fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fds < 0)
+			continue;	/* gone, or not ours to see */
+		held = table_holds(fds, s);
+		close(fds);
+		if (held)
+			*pid = p;
 	}
-	close(proc);
-	return n < 0 ? -1 : 0;
+	close(d.fd);
+	return held ? 1 : d.n < 0 ? -1 : 0;
 }
 
 int sm_held_elsewhere(const struct stat *st, int *pid)
