@@ -12,6 +12,8 @@
 
 #include "keys.h"
 #include "log.h"
+#include "path.h"
+#include "walk.h"
 
 #define CONF_MAX_SIZE (16u << 20)	/* a rules file, not a database */
 #define CONF_MAX_LINE 4096
@@ -247,54 +249,155 @@ static const char *untrusted(const struct stat *st)
 	return NULL;
 }
 
-size_t sm_conf_load(struct sm_policy *pol, const char *path, int must_exist,
-		    sm_report_fn *report, void *ctx)
+/* Why a rules file could not be used: what, and errno (0: none). */
+struct refusal {
+	const char *what;
+	int err;
+	char buf[sizeof ((struct sm_walked *)0)->why];
+};
+
+/*
+ * Opens the rules file path for reading, never opening anything that is
+ * not a regular file. The path is resolved one component at a time
+ * (sm_walk()); under euid 0 every directory on the way, those holding a
+ * symlink followed included, must be root's (or ours) and not writable
+ * by group or others (SM_WALK_STRICT, as sshd's StrictModes): a symlink
+ * an attacker swapped in cannot lead to a harmless root file. The entry
+ * is opened O_PATH and fstat'ed first; only a regular, trusted file is
+ * then reopened for reading, through /proc/thread-self/fd/N (the same
+ * inode; without /proc, by name in the walked directory, compared).
+ * Returns the descriptor, or -1 with *r set (r->what NULL and r->err
+ * ENOENT: the file does not exist).
+ */
+static int open_rules(const char *path, struct refusal *r)
 {
-	struct stat st;
-	const char *why;
-	char *text;
-	size_t got = 0, errors;
-	int fd, err = 0;
+	char proc[SM_PROC_FD_PATH_SIZE];
+	const int rd = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	struct sm_walked w;
+	struct stat st, now;
+	int pfd, fd = -1;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return !must_exist && errno == ENOENT
-			       ? 0
-			       : file_error(report, ctx, path, "cannot open",
-					    errno);
-	if (fstat(fd, &st) < 0)
-		why = "cannot stat", err = errno;
-	else if (!S_ISREG(st.st_mode))
-		why = "not a regular file";
-	else if (st.st_size > (off_t)CONF_MAX_SIZE)
-		why = "too large (more than 16 MiB)";
+	r->what = NULL;
+	r->err = 0;
+	/* Absent (the usual default): say so without the walk's two
+	 * descriptors. Nothing is decided on this look but "nothing to
+	 * read", as if the file were made just after. */
+	if (fstatat(AT_FDCWD, path, &st, 0) < 0 && errno == ENOENT) {
+		r->err = ENOENT;
+		return -1;
+	}
+	if (sm_walk(path, geteuid() == 0 ? SM_WALK_STRICT : SM_WALK_ANY, 1,
+		    &w) < 0) {
+		r->err = errno;
+		if (w.why[0]) {
+			memcpy(r->buf, w.why, sizeof r->buf);
+			r->what = r->buf;
+			r->err = 0;
+		} else if (errno != ENOENT) {
+			r->what = "cannot open";
+		}
+		return -1;
+	}
+	pfd = openat(w.dirfd, w.name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (pfd < 0 || fstat(pfd, &st) < 0) {
+		r->err = errno;
+		r->what = errno == ENOENT ? NULL : "cannot open";
+		goto out;	/* ENOENT: gone since the walk */
+	}
+	if (!S_ISREG(st.st_mode))
+		r->what = "not a regular file";	/* and never opened */
 	else
-		why = untrusted(&st);
-	if (why) {
+		r->what = untrusted(&st);
+	if (r->what)
+		goto out;
+	fd = open(sm_proc_fd_path(pfd, proc), rd);
+	if (fd < 0 && errno == ENOENT)	/* no /proc */
+		fd = openat(w.dirfd, w.name, rd | O_NOFOLLOW);
+	if (fd < 0) {
+		r->err = errno;
+		r->what = "cannot open";
+	} else if (fstat(fd, &now) < 0 || now.st_dev != st.st_dev ||
+		   now.st_ino != st.st_ino) {
 		close(fd);
-		return file_error(report, ctx, path, why, err);
+		fd = -1;
+		r->what = "changed while being opened";
 	}
-	text = malloc((size_t)st.st_size + 1);
-	if (!text) {
-		close(fd);
-		return file_error(report, ctx, path, "out of memory", 0);
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, text + got, (size_t)st.st_size - got);
+out:
+	if (pfd >= 0)
+		close(pfd);
+	close(w.dirfd);
+	return fd;
+}
 
+/*
+ * Reads fd to its end (not st_size bytes: /proc files say 0), at most
+ * CONF_MAX_SIZE. Returns the text (malloc'ed, *len bytes) or NULL with
+ * *why and *err.
+ */
+static char *read_all(int fd, size_t *len, const char **why, int *err)
+{
+	size_t size = 4096, got = 0;
+	char *text = malloc(size), *bigger;
+
+	*err = 0;
+	for (;;) {
+		ssize_t n;
+
+		if (!text) {
+			*why = "out of memory";
+			return NULL;
+		}
+		if (got == size) {
+			if (size > CONF_MAX_SIZE) {
+				*why = "too large (more than 16 MiB)";
+				break;
+			}
+			bigger = realloc(text, size * 2);
+			if (!bigger)
+				break;
+			text = bigger;
+			size *= 2;
+		}
+		n = read(fd, text + got, size - got);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			err = n < 0 ? errno : 0;
-			free(text);
-			close(fd);
-			return file_error(report, ctx, path, n < 0
-					  ? "cannot read" : "changed while read",
-					  err);
+		if (n < 0) {
+			*why = "cannot read";
+			*err = errno;
+			break;
+		}
+		if (n == 0) {
+			*len = got;
+			return text;
 		}
 		got += (size_t)n;
 	}
+	if (!*err && !text)
+		*why = "out of memory";
+	free(text);
+	return NULL;
+}
+
+size_t sm_conf_load(struct sm_policy *pol, const char *path, int must_exist,
+		    sm_report_fn *report, void *ctx)
+{
+	struct refusal r;
+	const char *why = "out of memory";
+	char *text;
+	size_t got = 0, errors;
+	int fd, err;
+
+	fd = open_rules(path, &r);
+	if (fd < 0) {
+		if (!r.what && r.err == ENOENT && !must_exist)
+			return 0;	/* the default file is not there */
+		return file_error(report, ctx, path, r.what ? r.what
+				  : "cannot open", r.err);
+	}
+	text = read_all(fd, &got, &why, &err);
 	close(fd);
+	if (!text)
+		return file_error(report, ctx, path, why, err);
 	errors = sm_conf_parse(pol, path, text, got, report, ctx);
 	free(text);
 	return errors;

@@ -1,5 +1,5 @@
 /* stale.c - remove a socket file nothing is bound to any more, and
- * nothing else (issue 7, stale=unlink). */
+ * nothing else (issue 7, stale=unlink; issue 12). */
 #include "stale.h"
 
 #include <errno.h>
@@ -12,37 +12,26 @@
 
 #include "log.h"
 #include "path.h"
+#include "walk.h"
 
 void (*sm_stale_probed_hook)(void);
 
 /*
- * Nonzero when nothing is bound to the socket file name in dirfd (path:
- * the same file as the program named it, for when /proc is not there or
- * the descriptor's name does not fit in sun_path). A datagram connect()
- * is the probe: a stream one would also be refused by a live server that
- * has bound but not yet called listen().
+ * Nonzero when no socket is bound to the inode open as entry (O_PATH). A
+ * datagram connect() through /proc/thread-self/fd/N is the probe: it
+ * reaches exactly that inode, however long its name and whatever happens
+ * to the path's directories (a stream probe would also be refused by a
+ * live server that has bound but not yet called listen()). Without /proc
+ * the connect fails with ENOENT: zero, nothing is removed.
  */
-static int nobody_bound(int dirfd, const char *name, const char *path)
+static int nobody_bound(int entry)
 {
 	struct sockaddr_un a;
-	char proc[SM_PROC_FD_PATH_SIZE];
-	size_t plen, nlen = strlen(name);
 	int s, rc;
 
 	memset(&a, 0, sizeof a);
 	a.sun_family = AF_UNIX;
-	sm_proc_fd_path(dirfd, proc);
-	plen = strlen(proc);
-	/* Through the directory descriptor: the same directory the entry
-	 * was looked at in, whatever happens to the path's components. */
-	if (plen + 1 + nlen < sizeof a.sun_path &&
-	    access(proc, F_OK) == 0) {
-		memcpy(a.sun_path, proc, plen);
-		a.sun_path[plen] = '/';
-		memcpy(a.sun_path + plen + 1, name, nlen);
-	} else {
-		memcpy(a.sun_path, path, strlen(path));	/* fits: it is bound */
-	}
+	sm_proc_fd_path(entry, a.sun_path);	/* 32 bytes at most: fits */
 	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return 0;
@@ -56,30 +45,31 @@ static int nobody_bound(int dirfd, const char *name, const char *path)
 
 int sm_stale_remove(const char *path)
 {
-	char dir[SM_SUN_PATH_SIZE];
-	const char *name;
-	struct stat before, now;
-	int saved = errno, dirfd, removed = 0;
+	struct sm_walked w;
+	struct stat held, now;
+	int saved = errno, entry, removed = 0;
 
-	name = sm_split_path(path, dir, sizeof dir);
-	if (!name || !*name) {
+	if (sm_walk(path, SM_WALK_LINKS, 0, &w) < 0) {
+		if (w.why[0])
+			sm_log(SM_LOG_INFO, "%s: stale=unlink: %s; nothing "
+			       "removed", path, w.why);
 		errno = saved;
 		return 0;
 	}
-	dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0) {
-		errno = saved;
-		return 0;
-	}
-	if (fstatat(dirfd, name, &before, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISSOCK(before.st_mode) && nobody_bound(dirfd, name, path) &&
-	    fstatat(dirfd, name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISSOCK(now.st_mode) && now.st_dev == before.st_dev &&
-	    now.st_ino == before.st_ino && unlinkat(dirfd, name, 0) == 0) {
+	/* Held across probe and unlink: the inode cannot be freed, so its
+	 * number cannot come back as another file's meanwhile. */
+	entry = openat(w.dirfd, w.name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (entry >= 0 && fstat(entry, &held) == 0 &&
+	    S_ISSOCK(held.st_mode) && nobody_bound(entry) &&
+	    fstatat(w.dirfd, w.name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    now.st_dev == held.st_dev && now.st_ino == held.st_ino &&
+	    unlinkat(w.dirfd, w.name, 0) == 0) {
 		sm_log(SM_LOG_INFO, "%s: removed a stale socket", path);
 		removed = 1;
 	}
-	close(dirfd);
+	if (entry >= 0)
+		close(entry);
+	close(w.dirfd);
 	errno = saved;
 	return removed;
 }

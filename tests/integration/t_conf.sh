@@ -90,6 +90,33 @@ test_conf_untrusted_or_missing_refused() {
 	assert_eq "non-root socket mode" 666 "$(mode_of "$T/u.sock")"
 }
 
+# Issue 12, item 6: a rules file in a directory nobody can write, swapped
+# by nobody for a symlink to a harmless root file that reads as empty
+# (/etc/.pwd.lock, 0 bytes; /proc/self/environ, st_size 0), must not
+# give a umask-0 root server a valid, empty configuration: fail closed.
+test_conf_symlink_to_a_root_file_refused() {
+	local target out
+	mkdir -m 0777 "$T/ww"
+	for target in /etc/.pwd.lock /proc/self/environ; do
+		[ -e "$target" ] || { note "SKIP part: no $target here"; continue; }
+		rm -f "$T/ww/rules.conf" "$T/s"
+		as_nobody ln -s "$target" "$T/ww/rules.conf"
+		out=$(umask 0 && shim SOCKMODE_CONFIG="$T/ww/rules.conf" -- \
+			"$TOOLS/bindprobe" path "$T/s" 2>"$T/err")
+		assert_eq "bind under a symlink to $target" \
+			"path rc=-1 errno=EACCES" "$out"
+		grep -qF "sockmode: $T/ww/rules.conf: refused: writable by group or others: the directory $T/ww (at 'rules.conf')" \
+			"$T/err" || fail "no refusal message: $(cat "$T/err")"
+		[ ! -e "$T/s" ] || fail "a socket was created, mode $(mode_of "$T/s")"
+	done
+	# A FIFO is refused at once, never opened (an open would hang).
+	mkfifo -m 0644 "$T/fifo.conf"
+	out=$(shim SOCKMODE_CONFIG="$T/fifo.conf" -- "$TOOLS/bindprobe" path "$T/s" 2>"$T/err")
+	assert_eq "bind under a FIFO" "path rc=-1 errno=EACCES" "$out"
+	grep -qxF "sockmode: $T/fifo.conf: not a regular file" "$T/err" ||
+		fail "no FIFO message: $(cat "$T/err")"
+}
+
 # SPEC 3.3: a rule written for the real directory matches a bind through
 # a symlinked one, and a relative bind path matches its absolute form --
 # also when a catch-all rule after it matches the literal path.

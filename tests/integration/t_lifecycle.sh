@@ -8,7 +8,10 @@
 # "ERR ENAME" (then exits 1). MODE serve: answers each client "ok:"+what
 # it sent, forever. MODE wait: waits until $T/go exists, then exits
 # normally. MODE fork: forks a child that exits normally at once
-# (sys.exit), writes $T/child-done, then waits as MODE wait does.
+# (sys.exit), writes $T/child-done, then waits as MODE wait does. MODE
+# daemon: as a classic daemon (nginx's "daemon on"), forks and exits in
+# the parent at once; the child writes its pid to $T/child.pid and
+# serves, and exits normally after answering "quit".
 LC_SERVER_PY='
 import errno, os, socket, sys, time
 mode, paths = sys.argv[1], sys.argv[2:]
@@ -23,6 +26,12 @@ for p in paths:
     s.listen(8)
     socks.append(s)
 print("bound", flush=True)
+if mode == "daemon":
+    if os.fork() != 0:
+        sys.exit(0)
+    with open("child.pid", "w") as f:
+        f.write(str(os.getpid()))
+    mode = "serve"
 if mode == "serve":
     while True:
         c, _ = socks[0].accept()
@@ -34,6 +43,8 @@ if mode == "serve":
             data += d
         c.sendall(b"ok:" + data)
         c.close()
+        if data == b"quit":
+            sys.exit(0)
 if mode == "fork":
     pid = os.fork()
     if pid == 0:
@@ -184,6 +195,26 @@ test_lifecycle_remove_not_by_a_forked_child() {
 	[ ! -e "$T/a" ] || fail "$T/a left after the parent's normal exit"
 }
 
+# A daemon that binds, forks and exits in the parent: the parent's exit
+# leaves the socket the child serves; the child's normal exit removes it.
+test_lifecycle_remove_by_the_last_holder() {
+	local child
+	start_lc srv SOCKMODE_MODE=0666 SOCKMODE_REMOVE=exit SOCKMODE_LOG=info \
+		-- daemon "$T/d.sock"
+	wait_exit srv	# the parent
+	wait_until "the child to start" 5 test -s "$T/child.pid"
+	child=$(cat "$T/child.pid")
+	[ -S "$T/d.sock" ] || fail "the parent's exit removed the child's socket"
+	grep -q "sockmode: $T/d.sock: still held by process $child; left" \
+		"$T/srv.err" || fail "no 'still held' line: $(cat "$T/srv.err")"
+	assert_eq "nobody's client of the child" "ok:hi" \
+		"$(uclient 65534 65534 stream "$T/d.sock" hi)"
+	assert_eq "the last client" "ok:quit" \
+		"$(uclient 65534 65534 stream "$T/d.sock" quit)"
+	wait_until "the child to exit" 5 eval "! kill -0 $child 2>/dev/null"
+	[ ! -e "$T/d.sock" ] || fail "the child's normal exit left its socket"
+}
+
 test_lifecycle_bad_values_fail_closed() {
 	local v out
 	for v in SOCKMODE_STALE=yes SOCKMODE_STALE= SOCKMODE_REMOVE=never \
@@ -223,4 +254,111 @@ test_lifecycle_under_the_supervisor() {
  not supported under --via=seccomp: the socket files are left at exit" \
 		"$(cat "$T/err")"
 	[ -S "$T/s" ] || fail "remove=exit acted under the supervisor"
+}
+
+# Issue 12 races. lc_race_setup: $T/ww world-writable, not sticky; $T/ww/d
+# a directory of nobody's, where the root victim binds; $T/vdir a root
+# directory outside it.
+lc_race_setup() {
+	mkdir -m 0777 "$T/ww"
+	mkdir -m 0755 "$T/ww/d" "$T/vdir"
+	chown 65534:65534 "$T/ww/d"
+}
+
+# lc_exchange A B: nobody keeps exchanging A and B (its own) until
+# lc_exchange_stop.
+lc_exchange() {
+	rm -f "$T/stop"
+	start_bg atk "${NOBODY[@]}" "$TOOLS/exchanger" "$1" "$2" 60 "$T/stop"
+	wait_until "the attacker to start" 5 grep -qs ready "$T/atk.out"
+}
+
+lc_exchange_stop() {
+	touch "$T/stop"
+	wait "$(cat "$T/atk.pid")" || fail "the attacker failed: $(cat "$T/atk.err")"
+	rm -f "$T/atk.pid"
+	note "attacker (nobody): $(tail -n 1 "$T/atk.out")"
+}
+
+# remove=exit (item 1): nobody exchanges the victim's directory with a
+# symlink to $T/vdir, which holds a root-only regular file of the
+# socket's name. N root servers bind $T/ww/d/s and exit normally. The
+# file must survive every one of them.
+test_lifecycle_race_remove_exit_never_follows_a_swap() {
+	local n=600 i tries=0 wins=0 removed=0 dfd
+	lc_race_setup
+	printf 'secret\n' >"$T/vdir/s"
+	chmod 0600 "$T/vdir/s"
+	as_nobody ln -s "$T/vdir" "$T/ww/l"
+	exec {dfd}<"$T/ww/d"	# the real directory, wherever it is moved
+	lc_exchange "$T/ww/d" "$T/ww/l"
+	for ((i = 0; i < n; i++)); do
+		if [ "$(shim SOCKMODE_REMOVE=exit SOCKMODE_MATCH="$T/ww/d/s" \
+			-- "$TOOLS/bindprobe" path "$T/ww/d/s" 2>/dev/null)" = \
+			"path rc=0 errno=sentinel-kept" ]; then
+			tries=$((tries + 1))
+			[ -e "/proc/$$/fd/$dfd/s" ] || removed=$((removed + 1))
+		fi
+		rm -f "/proc/$$/fd/$dfd/s"
+		if [ ! -e "$T/vdir/s" ]; then
+			wins=$((wins + 1))
+			printf 'secret\n' >"$T/vdir/s"
+			chmod 0600 "$T/vdir/s"
+		fi
+	done
+	lc_exchange_stop
+	exec {dfd}<&-
+	echo "result: remove=exit under a directory swap: $wins root files" \
+		"deleted in $tries exits ($removed of our sockets removed)"
+	assert_eq "root files deleted through the swapped directory" 0 "$wins"
+	[ "$tries" -ge 100 ] || fail "only $tries binds: the race did not run"
+	[ "$removed" -ge 10 ] || fail "remove=exit removed only $removed sockets"
+}
+
+# lc_stale_race PATH N WATCHDIR NAME live|dead: the root staleloop under
+# stale=unlink for the paths in ww/d, counts in $T/victim.out.
+lc_stale_race() {
+	shim SOCKMODE_MODE=0600 SOCKMODE_STALE=unlink SOCKMODE_MATCH="*/ww/d/*" -- \
+		"$TOOLS/staleloop" "$@" >"$T/victim.out" 2>"$T/victim.err" ||
+		fail "staleloop: $(cat "$T/victim.err")"
+	note "victim (root): $(cat "$T/victim.out")"
+}
+
+# stale=unlink (item 5): a name of 92+ bytes (bound relative, from $T/ww:
+# /proc/self/fd/N/NAME does not fit in sun_path), and nobody exchanging
+# the bind's directory with another of its directories, where a live root
+# server listens under the same name. The live socket must never go.
+test_lifecycle_race_stale_long_name_keeps_live_socket() {
+	local name
+	name=$(printf 'n%.0s' $(seq 1 95))
+	lc_race_setup
+	mkdir -m 0755 "$T/ww/e"
+	chown 65534:65534 "$T/ww/e"
+	lc_exchange "$T/ww/d" "$T/ww/e"
+	(cd "$T/ww" && lc_stale_race "d/$name" 3000 "$T/ww/e" "$name" live)
+	lc_exchange_stop
+	echo "result: stale=unlink, long name, directory exchanged:" \
+		"$(field removed "$T/victim.out") live sockets removed in" \
+		"$(field tries "$T/victim.out") restarts ($(field bound "$T/victim.out") bound)"
+	assert_eq "live sockets removed" 0 "$(field removed "$T/victim.out")"
+	[ "$(field bound "$T/victim.out")" -ge 10 ] ||
+		fail "only $(field bound "$T/victim.out") binds: the race did not run"
+}
+
+# stale through a symlinked parent (weakness): nobody exchanges the bind's
+# directory with a symlink to $T/vdir, which holds a dead root socket of
+# the same name. stale=unlink must never remove it.
+test_lifecycle_race_stale_never_follows_a_swapped_dir() {
+	lc_race_setup
+	as_nobody ln -s "$T/vdir" "$T/ww/l"
+	lc_exchange "$T/ww/d" "$T/ww/l"
+	lc_stale_race "$T/ww/d/s" 3000 "$T/vdir" s dead
+	lc_exchange_stop
+	echo "result: stale=unlink, directory swapped for a symlink:" \
+		"$(field removed "$T/victim.out") root sockets elsewhere removed" \
+		"in $(field tries "$T/victim.out") restarts"
+	assert_eq "dead sockets removed outside the directory" 0 \
+		"$(field removed "$T/victim.out")"
+	[ "$(field bound "$T/victim.out")" -ge 10 ] ||
+		fail "only $(field bound "$T/victim.out") binds: the race did not run"
 }

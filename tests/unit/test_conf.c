@@ -213,7 +213,42 @@ static void root_trusts_only_safe_files(void)
 	snprintf(msg, sizeof msg, "%s: not a regular file\n", dir);
 	CU_ASSERT_STRING_EQUAL(unit_reports, msg);
 
+	/* Issue 12: every directory on the way must be root's and closed
+	 * to others, or sticky with the entry root's. A symlink in an open
+	 * directory does not lead to a harmless root file (b, 0644). */
+	CU_ASSERT_EQUAL(chmod(b, 0644), 0);
+	snprintf(msg, sizeof msg, "%s/ww", dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(msg, 0777), 0);
+	CU_ASSERT_EQUAL_FATAL(chmod(msg, 0777), 0);
+	snprintf(l, sizeof l, "%s/ww/x.conf", dir);
+	CU_ASSERT_EQUAL_FATAL(symlink(b, l), 0);
+	CU_ASSERT_EQUAL(load_path(l, 1), 1);
+	snprintf(msg, sizeof msg, "%s: refused: writable by group or others: "
+		 "the directory %s/ww (at 'x.conf')\n", l, dir);
+	CU_ASSERT_STRING_EQUAL(unit_reports, msg);
+	/* Sticky: a root-owned entry is trusted, another user's is not. */
+	snprintf(msg, sizeof msg, "%s/ww", dir);
+	CU_ASSERT_EQUAL(chmod(msg, 01777), 0);
+	CU_ASSERT_EQUAL(load_path(l, 1), 0);
+	CU_ASSERT_EQUAL(lchown(l, 12345, 12345), 0);
+	CU_ASSERT_EQUAL(load_path(l, 1), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(unit_reports, "refused: writable by "
+				      "group or others: the directory"));
 	unlink(l);
+	snprintf(msg, sizeof msg, "%s/ww", dir);
+	rmdir(msg);
+	/* A FIFO is never opened (no hang), a device node neither. */
+	snprintf(l, sizeof l, "%s/fifo", dir);
+	CU_ASSERT_EQUAL_FATAL(mkfifo(l, 0644), 0);
+	CU_ASSERT_EQUAL(load_path(l, 1), 1);
+	snprintf(msg, sizeof msg, "%s: not a regular file\n", l);
+	CU_ASSERT_STRING_EQUAL(unit_reports, msg);
+	unlink(l);
+	CU_ASSERT_EQUAL(load_path("/dev/null", 1), 1);
+	CU_ASSERT_STRING_EQUAL(unit_reports, "/dev/null: not a regular file\n");
+	/* Read to the end: a /proc file (st_size 0) is not an empty file. */
+	CU_ASSERT_TRUE(load_path("/proc/self/environ", 1) >= 1);
+
 	unlink(a);
 	unlink(b);
 	rmdir(dir);

@@ -122,20 +122,30 @@ static int plain_bound(int type, const char *name)
 }
 
 /* sm_apply() of a new stream socket to name under rule r: 0, or the
- * errno of the failed bind. The socket is closed. */
-static int apply_errno(const struct sm_rule *r, const char *name)
+ * errno of the failed bind. The socket stays open in *fd when fd is not
+ * NULL, else it is closed. */
+static int apply_fd(const struct sm_rule *r, const char *name, int *fd)
 {
 	struct sockaddr_un a;
 	char path[sizeof a.sun_path];
 	socklen_t len = unit_addr(&a, dir, name, path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), err = 0;
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), err = 0;
 
-	CU_ASSERT_TRUE_FATAL(fd >= 0);
-	if (sm_apply(bind, NULL, UNIT_RULE(r), SM_ON_ERROR_FAIL, fd, (struct sockaddr *)&a,
+	CU_ASSERT_TRUE_FATAL(s >= 0);
+	if (sm_apply(bind, NULL, UNIT_RULE(r), SM_ON_ERROR_FAIL, s,
+		     (struct sockaddr *)&a,
 		     len, path) < 0)
 		err = errno;
-	close(fd);
+	if (fd)
+		*fd = s;
+	else
+		close(s);
 	return err;
+}
+
+static int apply_errno(const struct sm_rule *r, const char *name)
+{
+	return apply_fd(r, name, NULL);
 }
 
 /* An O_PATH descriptor of dir/name: holds its inode, so that a new file
@@ -276,25 +286,25 @@ static void entry_swapped_after_the_probe_is_kept(void)
 	remove_dir();
 }
 
+static const struct sm_rule remove_rule = { .keys = SM_HAS_REMOVE,
+					    .remove = SM_REMOVE_EXIT };
+
 /* sm_apply() under remove=exit, the way the preloaded library runs it. */
 static int bind_remembered(const char *name)
 {
-	static const struct sm_rule r = { .keys = SM_HAS_REMOVE,
-					  .remove = SM_REMOVE_EXIT };
-
-	return apply_errno(&r, name);
+	return apply_errno(&remove_rule, name);
 }
 
 static void onexit_removes_only_our_inodes(void)
 {
 	char path[128], cwd[256];
 	FILE *fp;
-	int held;
+	int held, a_fd;
 
 	make_dir();
 	sm_onexit_reset();
 	sm_onexit_enabled = 1;
-	CU_ASSERT_EQUAL(bind_remembered("a"), 0);
+	CU_ASSERT_EQUAL(apply_fd(&remove_rule, "a", &a_fd), 0);	/* held */
 	CU_ASSERT_EQUAL(bind_remembered("b"), 0);
 	/* A relative bind is remembered by its absolute path. */
 	CU_ASSERT_PTR_NOT_NULL_FATAL(getcwd(cwd, sizeof cwd));
@@ -322,44 +332,52 @@ static void onexit_removes_only_our_inodes(void)
 	snprintf(path, sizeof path, "%s/c", dir);
 	CU_ASSERT_EQUAL(unlink(path), 0);
 	close(plain_bound(SOCK_STREAM, "c"));
-	/* A forked child's exit removes nothing of its parent's. */
+	/* A forked child's exit leaves a socket its parent still holds. */
 	{
 		pid_t pid = fork();
 		int status;
 
 		CU_ASSERT_TRUE_FATAL(pid >= 0);
 		if (pid == 0)
-			_exit(sm_onexit_run() == 0 ? 0 : 1);
+			_exit((int)sm_onexit_run());
 		CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
-		CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 	}
 	CU_ASSERT_NOT_EQUAL(inode_of("a"), 0);
-	CU_ASSERT_NOT_EQUAL(inode_of("rel"), 0);
-	CU_ASSERT_EQUAL(sm_onexit_run(), 2);
-	CU_ASSERT_EQUAL(inode_of("a"), 0);
+	/* And removes the one nobody holds: rel's socket is closed. */
 	CU_ASSERT_EQUAL(inode_of("rel"), 0);
+	CU_ASSERT_EQUAL(sm_onexit_run(), 1);	/* a: held by us only */
+	CU_ASSERT_EQUAL(inode_of("a"), 0);
 	CU_ASSERT_NOT_EQUAL(inode_of("b"), 0);
 	CU_ASSERT_NOT_EQUAL(inode_of("c"), 0);
 	CU_ASSERT_EQUAL(sm_onexit_run(), 0);	/* each entry once */
 	close(held);
+	close(a_fd);
 	sm_onexit_enabled = 0;
 	remove_dir();
 }
 
 static void onexit_table_is_bounded(void)
 {
-	struct stat st = { 0 };
+	char path[128];
+	struct stat st;
 	unsigned i;
 
+	make_dir();
 	sm_onexit_reset();
+	close(plain_bound(SOCK_STREAM, "t"));
+	snprintf(path, sizeof path, "%s/t", dir);
+	CU_ASSERT_EQUAL_FATAL(lstat(path, &st), 0);
 	for (i = 0; i < SM_ONEXIT_SLOTS; i++)
-		CU_ASSERT_EQUAL(sm_onexit_remember("/nonexistent/s", &st), 0);
+		CU_ASSERT_EQUAL(sm_onexit_remember(path, &st), 0);
+	CU_ASSERT_EQUAL(sm_onexit_remember(path, &st), -1);
+	CU_ASSERT_EQUAL(sm_onexit_remember(path, &st), -1);
+	CU_ASSERT_EQUAL(sm_onexit_run(), 1);	/* the first; then gone */
+	sm_onexit_reset();
+	/* A path whose entry is not the socket is not remembered. */
 	CU_ASSERT_EQUAL(sm_onexit_remember("/nonexistent/s", &st), -1);
-	CU_ASSERT_EQUAL(sm_onexit_remember("/nonexistent/s", &st), -1);
-	CU_ASSERT_EQUAL(sm_onexit_run(), 0);
 	sm_onexit_reset();
 	/* Without sm_onexit_enabled (the supervisor), nothing is kept. */
-	make_dir();
 	CU_ASSERT_EQUAL(bind_remembered("s"), 0);
 	CU_ASSERT_EQUAL(sm_onexit_run(), 0);
 	CU_ASSERT_NOT_EQUAL(inode_of("s"), 0);
