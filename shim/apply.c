@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/sockios.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -102,19 +103,22 @@ static int unlink_if_ours(int dirfd, const char *name, const struct stat *st)
  * the program's path said, if that was swapped during the bind); last,
  * without /proc, the program's directory. Keeps errno.
  */
-static void remove_target(struct target *t)
+__attribute__((noinline)) static void remove_target(struct target *t)
 {
-	char real[PATH_MAX], dir[PATH_MAX];
-	const char *name;
+	char real[PATH_MAX], *slash;
 	int saved = errno, dirfd, removed = 0;
 
 	if (t->dirfd >= 0)
 		removed = unlink_if_ours(t->dirfd, t->name, &t->st);
 	if (!removed && sm_fd_name(t->fd, real, sizeof real) == 0 &&
-	    (name = sm_split_path(real, dir, sizeof dir)) != NULL &&
-	    (dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		removed = unlink_if_ours(dirfd, name, &t->st);
-		close(dirfd);
+	    (slash = strrchr(real, '/')) != NULL) {
+		*slash = '\0';	/* real: its directory; slash + 1: its name */
+		dirfd = open(slash == real ? "/" : real,
+			     O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dirfd >= 0) {
+			removed = unlink_if_ours(dirfd, slash + 1, &t->st);
+			close(dirfd);
+		}
 	} else if (!removed && errno == ENOENT && t->dirfd < 0 &&
 		   (dirfd = open(t->dir, O_PATH | O_DIRECTORY |
 				 O_CLOEXEC)) >= 0) {
@@ -170,7 +174,8 @@ static void release(const int *spare, int n)
  * own walk). Else zero, errno EACCES, and what differs in why (size
  * bytes).
  */
-static int decided_right(const struct sm_policy *pol,
+__attribute__((noinline)) static int decided_right(
+	const struct sm_policy *pol,
 			 const struct sm_decision *d, const struct target *t,
 			 char *why, size_t size)
 {

@@ -28,7 +28,9 @@ struct private_job {
 	mode_t mask;		/* the umask found */
 };
 
-#define SM_PRIVATE_STACK 16384
+/* The child's stack: its two calls need little (a sanitizer's frames
+ * included); kept off the common path by noinline below. */
+#define SM_PRIVATE_STACK 8192
 
 /* The child: runs with every signal blocked (inherited), on its own
  * small stack, and only makes system calls. */
@@ -51,9 +53,8 @@ static int private_child(void *arg)
  * no such child can be made (EPERM under a seccomp profile, EAGAIN).
  * Allocation-free and lock-free: the stack is this frame's.
  */
-static int run_private(struct private_job *job)
+__attribute__((noinline)) static int run_private(struct private_job *job)
 {
-	/* Enough for the child's two calls (and a sanitizer's frames). */
 	char stack[SM_PRIVATE_STACK] __attribute__((aligned(16)));
 	sigset_t all, old;
 	int pid, status, err = 0;

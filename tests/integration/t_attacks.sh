@@ -15,7 +15,7 @@
 # really made it in: 0600 in $T/vdir, 0666 elsewhere. CAPS as for
 # races_swap.
 attacks_rules_swap() {
-	local noadmin=0 runner=${2:-shim} tries ok landed
+	local noadmin=0 runner=${2:-shim} tries ok landed f
 	[ "$1" = noadmin ] && noadmin=1
 	mkdir -p "$T/ww/d" "$T/vdir"
 	chmod 0777 "$T/ww" "$T/ww/d"
@@ -41,7 +41,14 @@ attacks_rules_swap() {
 	[ "$landed" -ge 1 ] || fail "no bind landed in $T/vdir: no swap hit"
 	assert_eq "socket files whose mode was not their directory's rule" \
 		0 "$(field wrong "$T/server.out")"
-	assert_eq "entries left in $T/vdir" "" "$(ls -A "$T/vdir")"
+	# A bind that landed there but could not be proven (no
+	# CAP_NET_ADMIN, the name led elsewhere by then) is left alone, as it
+	# was born: mode 0, root's.
+	for f in "$T"/vdir/*; do
+		[ -e "$f" ] || continue
+		assert_eq "what is left in $T/vdir" "0 0 socket" \
+			"$(stat -c '%a %u %F' "$f")"
+	done
 	echo "result: rule swap ($1): $tries binds, $ok succeeded ($landed in" \
 		"the root directory), $(field eacces "$T/server.out") refused," \
 		"$(field swaps "$T/atk.out") swaps, 0 wins"
