@@ -55,7 +55,10 @@ test_limits_root_proofs_fall_back_then_fail() {
 	assert_eq "unproven file untouched" 0 "$(mode_of "$T/c")"
 }
 
-# No descriptor left for the proof: EMFILE, passed on as it is.
+# No descriptor left for the proof: EMFILE, passed on as it is. The
+# limits are those of root's SIOCUNIXFILE proof (CAP_NET_ADMIN); the
+# sock_diag proof needs one descriptor more.
+needs net_admin test_limits_nofile_exhausted
 test_limits_nofile_exhausted() {
 	out=$(probe_under root SOCKMODE_MODE=0666 -- prlimit --nofile=4:4 \
 		"$TOOLS/bindprobe" path "$T/s")
@@ -69,6 +72,8 @@ test_limits_nofile_exhausted() {
 
 # /proc not mounted: the inherited ACL cannot be checked, so the bind
 # fails (EACCES, a log line naming /proc) and the proven file is removed.
+needs sys_admin test_limits_no_proc_fails_closed
+needs root_mount test_limits_no_proc_fails_closed
 test_limits_no_proc_fails_closed() {
 	# The plain library even in the sanitizer run: ASan's runtime cannot
 	# start without /proc.
