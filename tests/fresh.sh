@@ -30,7 +30,7 @@ suite=bookworm
 # The mirrors this machine uses (deb822 or one-line sources), else Debian's.
 mirror=$(sed -n 's/^URIs: *//p; s/^deb  *\(\[[^]]*\] *\)\{0,1\}\(http[^ ]*\) .*/\2/p' \
 	/etc/apt/sources.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
-	grep -v security | head -n 1)
+	grep -v security | head -n 1) || true
 mirror=${mirror:-http://deb.debian.org/debian}
 security=${mirror%/debian}/debian-security
 
