@@ -114,7 +114,7 @@ run_docker() {
 status=0
 for k in "${kinds[@]}"; do
 	if [ "$k" != chroot ] && [ "$imported" = 0 ]; then
-		docker import -q "$work/root.tar" "$image" >/dev/null
+		docker import "$work/root.tar" "$image" >/dev/null
 		imported=1
 	fi
 done
