@@ -80,7 +80,8 @@ test_limits_no_proc_fails_closed() {
 	# shellcheck disable=SC2016 # $1 and $2 are the inner shell's
 	out=$(env LD_PRELOAD="$TOOLS/../libsockmode.so" SOCKMODE_MODE=0666 unshare -m sh -c \
 		'mount -t tmpfs none /proc && exec "$1" path "$2"' sh \
-		"$TOOLS/bindprobe" "$T/s" 2>"$T/err")
+		"$TOOLS/bindprobe" "$T/s" 2>"$T/err") ||
+		fail "could not run the probe in a mount namespace without /proc: $(cat "$T/err")"
 	assert_eq "no /proc" "path rc=-1 errno=EACCES" "$out"
 	grep -q "is /proc mounted?" "$T/err" || fail "log: $(cat "$T/err")"
 	[ ! -e "$T/s" ] || fail "the socket was left behind"
