@@ -23,7 +23,13 @@ if command -v dpkg-query >/dev/null; then
 fi
 
 log=$(mktemp /tmp/sockmode-examples.XXXXXX)
-trap 'rm -f "$log"' EXIT
+# The build is copied to a directory of a plain name: LD_PRELOAD, which
+# sockmode sets to its library's path, splits on blanks and colons.
+stage=$(mktemp -d /tmp/sockmode-examples-build.XXXXXX)
+trap 'rm -rf "$log" "$stage"' EXIT
+chmod 755 "$stage"
+cp "$build/sockmode" "$build/libsockmode.so" "$stage/"
+build=$stage
 
 passed=0 failed=0 start=$SECONDS
 for name in "${examples[@]}"; do
