@@ -99,7 +99,7 @@ run_chroot() {
 		mount -t sysfs sys "$r/sys" &&
 		mount --rbind /dev "$r/dev" &&
 		mount -t tmpfs tmp "$r/tmp" &&
-		mount -t tmpfs run "$r/run" || exit 2
+		mount -t tmpfs -o mode=755 run "$r/run" || exit 2
 		exec chroot "$r" "$@"
 	' sh "$root" "$work/project" "${clean_env[@]}" bash /inside.sh
 }

@@ -12,7 +12,7 @@
 # FEATURE test_name` (lib.sh) is skipped, with the reason, where the probe
 # of probes.sh says this machine lacks FEATURE; with CI=true any skip fails
 # the run. A test fails too when a process it ran said the loader refused
-# the library. Ends with the skipped tests, then the line
+# the library under test. Ends with the skipped tests, then the line
 # "N passed, N failed, N skipped"; exits 1 on failure.
 # A passing test's lines starting "result: ", "NOTE: " or "SKIP: " (its
 # numbers: tries, wins, binds) are shown under it; VERBOSE=1 shows all; a
@@ -93,7 +93,8 @@ for t in $(declare -F | awk '$3 ~ /^test_/ {print $3}'); do
 	rc=$?
 	secs=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}')
 	# A process the test ran without the library proves nothing.
-	refused=$(grep -rsh 'cannot be preloaded' "$T" "$log" | head -n 3)
+	refused=$(grep -rshF "$STAGE/lib/" "$T" "$log" | grep 'cannot be preloaded' |
+		head -n 3)
 	if [ -n "$refused" ]; then
 		printf '%s\n%s\n' "FAIL: the loader refused the library in a process" \
 			"of this test, which so ran without it: $refused" >>"$log"
