@@ -60,6 +60,7 @@ trap cleanup EXIT
 
 # The clone: HEAD of this repository, as `git clone` gives it.
 git clone -q --no-local "$repo" "$work/project"
+head=$(git -C "$work/project" log -1 --format='%h %s')
 
 # The root: built once per run of this script, unpacked fresh per run.
 echo "fresh: mmdebstrap --variant=apt --include=make,gcc,git $suite ($mirror)"
@@ -131,7 +132,7 @@ for k in "${kinds[@]}"; do
 done
 
 echo
-echo "fresh: summary (HEAD $(git -C "$repo" log -1 --format='%h %s'))"
+echo "fresh: summary (clone of $head)"
 for k in "${kinds[@]}"; do
 	log=$dir/$k.log
 	echo "== $k"
