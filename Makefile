@@ -27,7 +27,7 @@ SAN = -fsanitize=address,undefined -fno-omit-frame-pointer \
       -fno-sanitize-recover=all
 
 .PHONY: all lib cli test unit integration examples asan demo check bench clean deps \
-	install uninstall fuzz
+	install uninstall fuzz test-fresh
 
 all: lib cli
 
@@ -67,7 +67,7 @@ $(B)/sockmode: $(CLI_SRC) $(wildcard cli/*.h) $(CLI_SHIM_OBJ)
 $(B)/tests/unit: $(UNIT_SRC) $(SHIM_OBJ) tests/unit/unit.h $(wildcard tests/conf/*)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(WERROR) -Ishim \
-		-DSM_TEST_FIXTURES=\"$(CURDIR)/tests/conf\" -o $@ \
+		-DSM_TEST_FIXTURES='"$(CURDIR)/tests/conf"' -o $@ \
 		$(UNIT_SRC) $(SHIM_OBJ) -lcunit -ldl -lpthread
 
 # Small C programs the integration tests run (servers, probes, attackers).
@@ -109,8 +109,14 @@ test: deps
 	$(MAKE) examples
 	$(MAKE) asan
 
-demo: lib
+demo: deps
+	$(MAKE) lib
 	bash examples/demo.sh "$(CURDIR)/$(B)/libsockmode.so"
+
+# make demo and make test on bare Debian 12: a chroot and two Docker
+# containers (needs root, mmdebstrap and docker.io; minutes, not seconds).
+test-fresh:
+	bash tests/fresh.sh
 
 # The checkers, after make test (its logs feed the summary).
 check: all $(TOOLS) $(B)/tests/unit

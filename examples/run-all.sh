@@ -15,37 +15,21 @@ examples=(nc socat python-server node-server lifecycle fcgiwrap-nginx systemd)
 packages=(nginx-light fcgiwrap nodejs curl socat netcat-openbsd python3 acl)
 limit=60	# seconds per example; each takes well under 15
 
-# installed PACKAGE: dpkg says it is installed.
-installed() {
-	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q ' installed$'
-}
-
-missing=()
+# The packages come from the project's one dependency step; without root
+# it only names what is missing.
 if command -v dpkg-query >/dev/null; then
-	for p in "${packages[@]}"; do
-		installed "$p" || missing+=("$p")
-	done
-fi
-if [ ${#missing[@]} -gt 0 ]; then
-	if [ "$(id -u)" -ne 0 ]; then
-		echo "run-all: missing Debian packages: ${missing[*]};" \
-			"run as root to install them" >&2
-	else
-		echo "run-all: installing ${missing[*]}"
-		export DEBIAN_FRONTEND=noninteractive
-		apt-get update -qq
-		apt-get install -y -qq --no-install-recommends "${missing[@]}" \
-			>/dev/null
-	fi
-fi
-# The examples speak OpenBSD netcat (-U, -N, -q); make 'nc' that one.
-if [ "$(id -u)" -eq 0 ] && ! nc -h 2>&1 | grep -q OpenBSD &&
-	[ -x /bin/nc.openbsd ]; then
-	update-alternatives --set nc /bin/nc.openbsd >/dev/null
+	sh "$here/../tests/deps.sh" "${packages[@]}" ||
+		[ "$(id -u)" -ne 0 ] || exit 1
 fi
 
 log=$(mktemp /tmp/sockmode-examples.XXXXXX)
-trap 'rm -f "$log"' EXIT
+# The build is copied to a directory of a plain name: LD_PRELOAD, which
+# sockmode sets to its library's path, splits on blanks and colons.
+stage=$(mktemp -d /tmp/sockmode-examples-build.XXXXXX)
+trap 'rm -rf "$log" "$stage"' EXIT
+chmod 755 "$stage"
+cp "$build/sockmode" "$build/libsockmode.so" "$stage/"
+build=$stage
 
 passed=0 failed=0 start=$SECONDS
 for name in "${examples[@]}"; do

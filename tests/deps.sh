@@ -1,9 +1,13 @@
 #!/bin/sh
-# Installs the Debian packages that building and testing need, when they
-# are missing and we are root (make test calls this first).
+# Installs the Debian packages that building, the demo, the tests and the
+# examples need, when they are missing and we are root: the one dependency
+# step of make demo, make test and examples/run-all.sh. A bare Debian 12
+# (mmdebstrap --variant=apt) lacks all but make, gcc and git; gcc comes
+# without libc6-dev there, and /usr/bin/mount is the package mount.
 #   deps.sh [EXTRA-PACKAGE...]
 set -eu
-pkgs="gcc make libc6-dev libcunit1-dev netcat-openbsd socat acl python3 util-linux golang-go strace"
+pkgs="gcc make libc6-dev libcunit1-dev netcat-openbsd socat acl python3
+util-linux mount golang-go strace nginx-light fcgiwrap nodejs curl"
 [ $# -gt 0 ] && pkgs="$pkgs $*"
 
 missing=""
@@ -19,9 +23,12 @@ if [ -n "$missing" ]; then
 	fi
 	echo "deps: installing$missing"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
+	apt-get update -qq || { echo "deps: apt-get update failed" >&2; exit 1; }
 	# shellcheck disable=SC2086 # a list of package names, split on purpose
-	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null || {
+		echo "deps: apt-get install$missing failed (see above)" >&2
+		exit 1
+	}
 fi
 # The tests speak OpenBSD netcat (-U, -N); make sure 'nc' is that one.
 if ! nc -h 2>&1 | grep -q OpenBSD; then

@@ -1,6 +1,7 @@
 /* bindloop.c - the server of the symlink-swap tests (SPEC 4.3): binds
  * PATH in a directory where an attacker keeps swapping the entry, N times
- * or for SECONDS, unlinking after each bind.
+ * or for SECONDS (but at least LOOP_MIN_TRIES times, testutil.h),
+ * unlinking after each bind.
  *
  *   bindloop PATH N SECONDS dgram|stream [WATCH]
  *
@@ -152,7 +153,7 @@ int main(int argc, char **argv)
 	}
 	fds0 = count_fds();
 
-	while (tries < a.n && now() < a.end && !changed) {
+	while (loop_more(&a, tries) && !changed) {
 		int s = socket(AF_UNIX, (a.stream ? SOCK_STREAM : SOCK_DGRAM) |
 			       SOCK_CLOEXEC, 0);
 		int fd;

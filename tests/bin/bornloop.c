@@ -4,6 +4,7 @@
  * a datagram in the queue, or (stream) a connection once it listens.
  *
  *   bornloop PATH N SECONDS dgram|stream [idle-thread]
+ *                              (SECONDS, but at least LOOP_MIN_TRIES binds)
  *
  * Prints "tries=N bound=N received=N badmode=N failed=N lasterr=E
  * umask_changed=N" and exits 0; the test decides. umask_changed counts
@@ -54,7 +55,7 @@ int main(int argc, char **argv)
 	umask(0);
 	unlink(a.sa.sun_path);
 
-	while (tries < a.n && now() < a.end) {
+	while (loop_more(&a, tries)) {
 		int s = socket(AF_UNIX, type | SOCK_CLOEXEC |
 			       (a.stream ? SOCK_NONBLOCK : 0), 0);
 		struct stat st;

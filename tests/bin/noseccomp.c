@@ -2,8 +2,10 @@
  *
  *   noseccomp ERRNO COMMAND [ARG]...
  *
- * Installs a seccomp filter (as root: no no_new_privs needed, so nothing
- * else about the command changes) under which every seccomp(2) call fails
+ * Installs a seccomp filter (as root with CAP_SYS_ADMIN: no no_new_privs
+ * needed, so nothing else about the command changes; without that
+ * capability, as in a default container, no_new_privs first, which the
+ * supervisor sets for itself anyway) under which every seccomp(2) call fails
  * with ERRNO (a number: 38 ENOSYS for a kernel without seccomp, 22
  * EINVAL for one that does not know a filter flag), then execs COMMAND.
  * Exit 2 on a usage or setup error, else COMMAND's own.
@@ -12,7 +14,9 @@
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -34,7 +38,9 @@ int main(int argc, char **argv)
 	}
 	err = (unsigned)strtoul(argv[1], NULL, 10);
 	code[2].k |= err & SECCOMP_RET_DATA;
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) {
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0 &&
+	    (errno != EACCES || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	     syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)) {
 		perror("noseccomp: seccomp");
 		return 2;
 	}

@@ -9,11 +9,15 @@
  *                              prints "PATH rc=R errno=NAME" per bind.
  *   sbind lines                the same for each line read from stdin,
  *                              until end of file.
- *   sbind storm DIR N SECONDS restart|norestart
- *                              binds up to N stream sockets in DIR (for
- *                              SECONDS at most) while another thread
- *                              keeps sending this thread SIGUSR1, whose
- *                              handler has SA_RESTART or not. After an
+ *   sbind storm DIR BINDS SIGNALS restart|norestart
+ *                              binds stream sockets in DIR while another
+ *                              thread keeps sending this thread SIGUSR1,
+ *                              whose handler has SA_RESTART or not, until
+ *                              at least BINDS binds were tried and the
+ *                              handler ran at least SIGNALS times (events,
+ *                              not seconds: a loaded machine only takes
+ *                              longer), or 50 * BINDS binds were tried
+ *                              (the signals never came). After an
  *                              EINTR it asks the socket whether the bind
  *                              happened anyway (getsockname) and binds
  *                              again if not. Every bound file must have
@@ -129,7 +133,7 @@ static void *storm(void *arg)
 	return NULL;
 }
 
-static int storm_run(const char *dir, long n, double secs, int restart)
+static int storm_run(const char *dir, long n, long nsig, int restart)
 {
 	struct sigaction sa;
 	pthread_t self = pthread_self(), t;
@@ -138,7 +142,6 @@ static int storm_run(const char *dir, long n, double secs, int restart)
 	int lasterr = 0;
 	const char *em = getenv("EXPECT_MODE");
 	mode_t want = em ? (mode_t)strtoul(em, NULL, 8) : 0;
-	double end = now() + secs;
 
 	if (!em) {
 		fprintf(stderr, "sbind storm: EXPECT_MODE not set\n");
@@ -151,7 +154,7 @@ static int storm_run(const char *dir, long n, double secs, int restart)
 	if (sigaction(SIGUSR1, &sa, NULL) < 0 ||
 	    pthread_create(&t, NULL, storm, &self) != 0)
 		return 2;
-	while (tries < n && now() < end) {
+	while ((tries < n || signals < nsig) && tries < 50 * n) {
 		char path[sizeof ((struct sockaddr_un *)0)->sun_path];
 		struct sockaddr_un un, got;
 		socklen_t len, glen;
@@ -178,7 +181,7 @@ static int storm_run(const char *dir, long n, double secs, int restart)
 				happened = 1;
 				break;
 			}
-			if (++retries > 100000 || now() > end + 5)
+			if (++retries > 100000)
 				break;	/* starved: counted as a failed bind */
 		}
 		if (rc == 0) {
@@ -221,7 +224,7 @@ int main(int argc, char **argv)
 	}
 	if (argc == 6 && strcmp(argv[1], "storm") == 0)
 		return storm_run(argv[2], strtol(argv[3], NULL, 10),
-				 strtod(argv[4], NULL),
+				 strtol(argv[4], NULL, 10),
 				 strcmp(argv[5], "restart") == 0);
 	fprintf(stderr, "usage: see the comment at the top of sbind.c\n");
 	return 2;

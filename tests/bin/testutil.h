@@ -14,12 +14,16 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The binds a loop makes, however long they take: the tests count on
+ * at least these many (events, not seconds: a loaded machine is slower). */
+#define LOOP_MIN_TRIES 1000
+
 /* What a bind loop (bindloop, bornloop) is told: EXPECT_MODE and
  * EXPECT_UID from the environment, then PATH N SECONDS dgram|stream. */
 struct loop_args {
 	struct sockaddr_un sa;	/* AF_UNIX, PATH */
 	long n;			/* at most N binds */
-	double end;		/* until now() + SECONDS */
+	double end;		/* until now() + SECONDS, past LOOP_MIN_TRIES */
 	int stream;		/* stream, else dgram */
 	mode_t want_mode;	/* what each socket file must have */
 	uid_t want_uid;
@@ -47,6 +51,13 @@ static inline int loop_args(int argc, char **argv, const char *usage,
 	a->end = now() + atof(argv[3]);
 	a->stream = strcmp(argv[4], "stream") == 0;
 	return 0;
+}
+
+/* Whether a loop that made tries binds goes on: below N, and below
+ * LOOP_MIN_TRIES or before the end. */
+static inline int loop_more(const struct loop_args *a, long tries)
+{
+	return tries < a->n && (tries < LOOP_MIN_TRIES || now() < a->end);
 }
 
 /* Seconds on the monotonic clock. */

@@ -177,3 +177,14 @@ field() {
 # note TEXT...: a line for the test's own report (shown on failure, and in
 # the log when the driver keeps it).
 note() { printf '  %s\n' "$*" >&2; }
+
+# needs FEATURE TEST...: TEST can only run where this machine has FEATURE
+# (a capability, a kernel feature: probes.sh names them). run.sh probes
+# each FEATURE once, before any test and without the library, and skips
+# TEST with the reason where it is missing. Declared next to the test.
+declare -A NEEDS
+needs() {
+	local feature=$1 t
+	shift
+	for t; do NEEDS[$t]="${NEEDS[$t]:-} $feature"; done
+}

@@ -260,6 +260,8 @@ other::---" "$(acl_of "$T/d.sock")"
 # so nothing outlives the test): with acl= the bind fails with
 # EOPNOTSUPP, says so, and leaves no socket file. The control: the same
 # bind without acl= works there.
+needs sys_admin test_acl_unsupported_filesystem_fails
+needs root_mount test_acl_unsupported_filesystem_fails
 test_acl_unsupported_filesystem_fails() {
 	local lib=(env "${CLEAN_ENV[@]}" LD_PRELOAD="$PRELOAD" SOCKMODE_MODE=0600)
 	mkdir "$T/r"

@@ -163,6 +163,7 @@ for name in ("a", "b"):
         print(name, "bound")
     except OSError as e:
         print(name, e.errno)
+sys.stdout.flush()  # else the child inherits the unflushed lines
 if os.fork() == 0:
     s = socket.socket(socket.AF_UNIX)
     try:

@@ -353,7 +353,7 @@ def clean(drop_a):
         q(os.rmdir, "a", dir_fd=wfd)
 
 end = time.monotonic() + secs
-while time.monotonic() < end:
+while time.monotonic() < end or c["tries"] < 1000:   # the test needs 1000
     c["tries"] += 1
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:

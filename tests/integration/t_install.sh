@@ -1,7 +1,7 @@
 #!/bin/bash
 # make install / uninstall (PREFIX, DESTDIR, ldconfig) and the installed
 # forms: LD_PRELOAD=libsockmode.so by name, sockmode finding its library.
-REPO=$(cd "$HERE/../.." && pwd)
+REPO=$SRC	# the checkout, not the stage (run.sh)
 
 test_install_into_destdir() {
 	local f
