@@ -24,6 +24,9 @@ export LIB TOOLS HERE
 PRELOAD=$LIB
 [ -n "${SOCKMODE_SANITIZER_RUNTIME:-}" ] && PRELOAD="$SOCKMODE_SANITIZER_RUNTIME $LIB"
 export PRELOAD
+# Read, then gone: the library refuses every SOCKMODE_* name it does not
+# know (libsockmode(7)), and the programs under test inherit this shell's.
+unset SOCKMODE_SANITIZER_RUNTIME
 
 # The default rules file would be read by every program under test.
 if [ -e /etc/sockmode.conf ]; then
