@@ -133,6 +133,8 @@ int cli_print_rules(const struct sm_policy *pol)
 	}
 	if (pol->nrules == 0)
 		printf("no rules: every bind() is passed through unchanged\n");
+	fflush(stdout);	/* the table, then what is wrong with it */
+	cli_warn_rules(pol);
 	return 0;
 }
 

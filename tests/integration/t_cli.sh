@@ -269,3 +269,27 @@ test_cli_example_validates() {
 	grep -q 'sockmode --check -c FILE' "$HERE/../../sockmode.conf.example" ||
 		fail "the example does not say how to check it"
 }
+
+# --check warns about rules that can never match and acl= entries that
+# the rule's own dirmode= directories shut out; a sound table gets none.
+test_cli_check_warns() {
+	printf '%s\n' "/run/a/*.sock mode=0660" "/run/a/*.sock mode=0666" \
+		"/run/x/*.sock mode=0660 dirmode=0750 dirgroup=www-data acl=u:nobody:rw,g:www-data:rw,g:nogroup:rw" \
+		"/run/y/*.sock mode=0660 dirmode=0751 acl=u:nobody:rw" \
+		"* mode=0600" "/run/b/*.sock mode=0660" "/run/c/*.sock mode=0660" >"$T/r.conf"
+	chmod 644 "$T/r.conf"
+	sm --check -c "$T/r.conf" >"$T/out" 2>"$T/err" || fail "--check: $(cat "$T/err")"
+	assert_eq "warnings" "sockmode: warning: rule 2 (/run/a/*.sock) [$T/r.conf:2] can never match: rule 1 [$T/r.conf:1] has the same pattern
+sockmode: warning: rule 3 [$T/r.conf:3]: acl user nobody cannot reach the socket: the directories dirmode=0750 makes give it no search (x) permission (unless it is the program's own user or group)
+sockmode: warning: rule 3 [$T/r.conf:3]: acl group nogroup cannot reach the socket: the directories dirmode=0750 makes give it no search (x) permission (unless it is the program's own user or group)
+sockmode: warning: rules 6 to 7 can never match: rule 5 (*) [$T/r.conf:5] before matches every path" "$(cat "$T/err")"
+	# The environment's rule without -p matches every path: the whole
+	# file comes after it.
+	sm --check -c "$T/r.conf" -m 0600 >/dev/null 2>"$T/err"
+	grep -qx "sockmode: warning: rules 2 to 8 can never match: rule 1 (\*) \[environment\] before matches every path" \
+		"$T/err" || fail "env catch-all: $(cat "$T/err")"
+	sm --check -c "$T/r.conf" -m 0600 -p '/run/z/*' >/dev/null 2>"$T/err"
+	grep -q "rules 7 to 8 can never match: rule 6" "$T/err" || fail "with -p: $(cat "$T/err")"
+	sm --check -c "$HERE/../../sockmode.conf.example" >/dev/null 2>"$T/err"
+	[ ! -s "$T/err" ] || fail "warnings for the example: $(cat "$T/err")"
+}
