@@ -156,7 +156,7 @@ install: all
 	for m in $(wildcard man/*.[157]); do \
 		install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/; \
 	done
-	install -m 0644 sockmode.conf.example README.md \
+	install -m 0644 sockmode.conf.example README.md bench/RESULTS.md \
 		$(DESTDIR)$(PREFIX)/share/doc/sockmode/
 	if [ -z "$(DESTDIR)" ]; then ldconfig; fi
 

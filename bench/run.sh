@@ -29,18 +29,19 @@ T_START=$(date +%s)
 
 [ -f "$LIB" ] || { echo "run.sh: $LIB: no such file (make lib)" >&2; exit 1; }
 
-# Nothing of the caller's may leak into the measurements.
+# Counts: spawns per variant, bind-loop rounds/repetitions/iterations.
+Q=1
+[ "${SOCKMODE_BENCH_QUICK:-0}" = 1 ] && Q=5
+
+# Nothing of the caller's may leak into the measurements, not even our own
+# SOCKMODE_BENCH_* (read above): the library refuses every SOCKMODE_* name
+# it does not know.
 unset LD_PRELOAD
-for v in $(compgen -e | grep -E '^(SOCKMODE_|FAKETIME|PROXYCHAINS_)' |
-	grep -vE '^SOCKMODE_BENCH_'); do
+for v in $(compgen -e | grep -E '^(SOCKMODE_|FAKETIME|PROXYCHAINS_)'); do
 	unset "$v"
 done
 umask 022
 export LC_ALL=C
-
-# Counts: spawns per variant, bind-loop rounds/repetitions/iterations.
-Q=1
-[ "${SOCKMODE_BENCH_QUICK:-0}" = 1 ] && Q=5
 SPAWNS=$((2000 / Q))
 SCALE_SPAWNS=$((1000 / Q))
 ROUNDS=$((24 / Q + 1))

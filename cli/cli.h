@@ -9,6 +9,12 @@
 /* Prints pol as a table on stdout (--check). Returns the exit status. */
 int cli_print_rules(const struct sm_policy *pol);
 
+/* Warns on stderr about each rule of pol that can never match (an
+ * earlier rule matches everything, or has the same glob) and each acl=
+ * entry that the rule's dirmode= directories shut out. Returns how many
+ * warnings it gave. */
+unsigned cli_warn_rules(const struct sm_policy *pol);
+
 /* Prints which rule of pol path gets and what it does (--explain).
  * Returns the exit status: 0, or 100 when path cannot be a bind path. */
 int cli_explain(const struct sm_policy *pol, const char *path);

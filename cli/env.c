@@ -1,8 +1,13 @@
 /* env.c - the environment the command gets: SOCKMODE_* and LD_PRELOAD. */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -39,6 +44,62 @@ static int find_library(char *out, size_t size)
 	return access(out, R_OK) == 0 ? 0 : -1;
 }
 
+/*
+ * Finds out whether the dynamic loader can really load lib here (a
+ * readable file may sit on a noexec mount, be built for another machine,
+ * lack a library it needs): dlopen()s it in a child process, whose stderr
+ * is /dev/null and which ends with _exit. Returns NULL when it loads,
+ * else why not, in buf (size bytes).
+ */
+static const char *load_error(const char *lib, char *buf, size_t size)
+{
+	struct statvfs vfs;
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+	int p[2], status;
+
+	if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
+		snprintf(buf, size, "cannot try to load it: %s", strerror(errno));
+		return buf;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		const char *err;
+
+		if (null >= 0)
+			(void)dup2(null, STDERR_FILENO);
+		if (dlopen(lib, RTLD_NOW | RTLD_LOCAL))
+			_exit(0);
+		err = dlerror();
+		if (err)
+			(void)!write(p[1], err, strlen(err));
+		_exit(1);
+	}
+	close(p[1]);
+	while (got + 1 < size &&
+	       (n = read(p[0], buf + got, size - got - 1)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return NULL;
+	if (statvfs(lib, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC))
+		snprintf(buf + got, size - got, "%sits file system is mounted "
+			 "noexec", got ? "; " : "");
+	else if (!got)
+		snprintf(buf, size, "the trial load ended with status %#x",
+			 (unsigned)status);
+	return buf;
+}
+
 /* Nonzero when the ':'- or ' '-separated list holds item. */
 static int list_has(const char *list, const char *item)
 {
@@ -66,24 +127,26 @@ static void set_or_die(const char *name, const char *value)
 
 void cli_set_environment(const char *(*get)(const char *name), int with_lib)
 {
-	static const char *const others[] = {
-		"SOCKMODE_MATCH", "SOCKMODE_CONFIG", "SOCKMODE_ON_ERROR",
-		"SOCKMODE_LOG", NULL,
-	};
-	const char *old = getenv("LD_PRELOAD");
-	char lib[PATH_MAX], *preload;
+	const char *old = getenv("LD_PRELOAD"), *why;
+	char lib[PATH_MAX], ebuf[1024], *preload;
 	size_t i, size;
 
 	for (i = 0; i < sm_nkeys; i++)
 		set_or_die(sm_keys[i].env, get(sm_keys[i].env));
-	for (i = 0; others[i]; i++)
-		set_or_die(others[i], get(others[i]));
+	for (i = 0; sm_env_settings[i]; i++)
+		set_or_die(sm_env_settings[i], get(sm_env_settings[i]));
 	if (!with_lib)	/* --via=seccomp: the supervisor acts, not the library */
 		return;
 
 	if (find_library(lib, sizeof lib) < 0) {
 		fprintf(stderr, "sockmode: cannot find %s beside this program "
 			"or in %s\n", LIBNAME, SOCKMODE_LIBDIR);
+		exit(111);
+	}
+	if ((why = load_error(lib, ebuf, sizeof ebuf)) != NULL) {
+		fprintf(stderr, "sockmode: %s cannot be loaded here, and the "
+			"command would run unprotected; nothing run: %s\n", lib,
+			why);
 		exit(111);
 	}
 	if (old && list_has(old, lib))

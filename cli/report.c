@@ -133,12 +133,14 @@ int cli_print_rules(const struct sm_policy *pol)
 	}
 	if (pol->nrules == 0)
 		printf("no rules: every bind() is passed through unchanged\n");
+	fflush(stdout);	/* the table, then what is wrong with it */
+	cli_warn_rules(pol);
 	return 0;
 }
 
 int cli_explain(const struct sm_policy *pol, const char *path)
 {
-	char abs[PATH_MAX], what[2048];
+	char abs[PATH_MAX], buf[PATH_MAX], what[2048];
 	const struct sm_rule *r;
 	int resolved;
 
@@ -148,19 +150,20 @@ int cli_explain(const struct sm_policy *pol, const char *path)
 			SM_SUN_PATH_SIZE - 1);
 		return 100;
 	}
-	if (!*path || sm_policy_lookup(pol, path, abs, sizeof abs, &r,
-				       &resolved) < 0) {
+	/* Matched and printed as the absolute path a bind of it names. */
+	if (!*path || sm_abs_path(path, abs, sizeof abs) < 0 ||
+	    sm_policy_lookup(pol, abs, buf, sizeof buf, &r, &resolved) < 0) {
 		fprintf(stderr, "sockmode: --explain %s: not a usable path\n",
 			path);
 		return 100;
 	}
 	if (!r) {
 		printf("%s: no rule matches; bind() is passed through "
-		       "unchanged\n", path);
+		       "unchanged\n", abs);
 		return 0;
 	}
 	describe(r, what, sizeof what);
-	printf("%s: rule %zu%s, pattern %s [%s]\n  %s; on_error=%s\n", path,
+	printf("%s: rule %zu%s, pattern %s [%s]\n  %s; on_error=%s\n", abs,
 	       (size_t)(r - pol->rules) + 1,
 	       resolved ? " (through its resolved directory)" : "",
 	       r->glob ? r->glob : "*",

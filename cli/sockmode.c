@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "keys.h"
 #include "log.h"
+#include "path.h"
 #include "policy.h"
 
 #ifndef SOCKMODE_VERSION
@@ -26,11 +27,11 @@ static const char usage[] =
 	"usage: sockmode [-m MODE | -u UMASK] [-o OWNER] [-g GROUP] [-p GLOB]...\n"
 	"                [--stale=unlink] [--remove=exit] [--acl=ENTRIES]\n"
 	"                [--dirmode=MODE] [--dirowner=USER] [--dirgroup=GROUP]\n"
-	"                [--dirfix=yes] [-c FILE]\n"
+	"                [--dirfix=yes] [-c FILE | --no-config]\n"
 	"                [--on-error fail|warn] [--via auto|preload|seccomp]\n"
 	"                [-v] [--] COMMAND [ARG]...\n"
-	"       sockmode --check [-c FILE]\n"
-	"       sockmode --explain PATH [-c FILE]\n"
+	"       sockmode --check [-c FILE | --no-config]\n"
+	"       sockmode --explain PATH [-c FILE | --no-config]\n"
 	"       sockmode --version | --help\n";
 
 static const char help[] =
@@ -57,6 +58,7 @@ static const char help[] =
 	"                     too (only one owned by root, you or dirowner)\n"
 	"  --mode, --umask, --owner, --group: long forms of -m, -u, -o, -g\n"
 	"  -c FILE            rules file (default /etc/sockmode.conf if present)\n"
+	"  --no-config        no rules file, not even the default one\n"
 	"  --on-error WHAT    fail (default): a bind whose policy cannot be\n"
 	"                     applied fails; warn: it is logged and kept\n"
 	"  --via HOW          auto (default): seccomp for static and Go\n"
@@ -70,7 +72,7 @@ static const char help[] =
 	"not executable, 127 COMMAND not found, else COMMAND's own status.\n";
 
 enum { OPT_ON_ERROR = 256, OPT_CHECK, OPT_EXPLAIN, OPT_VERSION, OPT_HELP,
-       OPT_VIA, OPT_KEY = 512 };	/* OPT_KEY + i: --NAME of sm_keys[i] */
+       OPT_VIA, OPT_NO_CONFIG, OPT_KEY = 512 };	/* OPT_KEY + i: --NAME of sm_keys[i] */
 
 /* How the policy reaches the program (--via). */
 enum via { VIA_AUTO, VIA_PRELOAD, VIA_SECCOMP };
@@ -184,10 +186,33 @@ static int rule_option(struct options *o, int c, const char *value)
 	return bad | check_value(opt, key, value, &o->parsed);
 }
 
+/* Records -c FILE (made absolute: the command may change directory before
+ * the library reads it) or, for file NULL, --no-config. Returns 0 or 1. */
+static int config_option(struct options *o, const char *file)
+{
+	static char abs[PATH_MAX];
+
+	if (o->config) {
+		fputs("sockmode: -c or --no-config given twice\n", stderr);
+		return 1;
+	}
+	if (!file) {
+		o->config = SM_NO_CONFIG;
+		return 0;
+	}
+	if (!*file || sm_abs_path(file, abs, sizeof abs) < 0) {
+		fprintf(stderr, "sockmode: -c %s: %s\n", file, *file
+			? "cannot make the path absolute" : "empty file name");
+		return 1;
+	}
+	o->config = abs;
+	return 0;
+}
+
 /* Parses argv into o; returns the index of COMMAND. Exits 100 on errors. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { FIXED = 6 };	/* the options before the keys' */
+	enum { FIXED = 7 };	/* the options before the keys' */
 	static struct option longs[FIXED + SM_NKEYS + 1] = {
 		{ "on-error", required_argument, NULL, OPT_ON_ERROR },
 		{ "check", no_argument, NULL, OPT_CHECK },
@@ -195,6 +220,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "via", required_argument, NULL, OPT_VIA },
+		{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	};
 	const struct sm_key_need *need;
 	size_t i;
@@ -225,14 +251,26 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		}
 		case 'c':
-			o->config = optarg;
+			bad |= config_option(o, optarg);
+			break;
+		case OPT_NO_CONFIG:
+			bad |= config_option(o, NULL);
 			break;
 		case 'v':
 			o->verbose++;
 			break;
-		case OPT_ON_ERROR:
+		case OPT_ON_ERROR: {
+			int on_error;
+			const char *err = sm_parse_on_error(optarg, &on_error);
+
+			if (err) {
+				fprintf(stderr, "sockmode: --on-error %s: %s\n",
+					optarg, err);
+				bad = 1;
+			}
 			o->on_error = optarg;
 			break;
+		}
 		case OPT_CHECK:
 			o->check = 1;
 			break;
@@ -281,7 +319,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		bad = 1;
 	}
 	if (!o->check && !o->explain && optind >= argc) {
-		fputs(usage, stderr);
+		fprintf(stderr, "sockmode: no command given\n%s", usage);
 		bad = 1;
 	}
 	if (bad)
@@ -356,7 +394,8 @@ int main(int argc, char **argv)
 	cli_opts = &o;
 	/* The library's own loader, on what the library will see. */
 	if (sm_policy_load(&pol, cli_getenv, 0, SM_DEFAULT_CONFIG,
-			   report_stderr, NULL)) {
+			   report_stderr, NULL) +
+	    sm_policy_check_names(&pol, environ, report_stderr, NULL)) {
 		fputs("sockmode: invalid configuration; nothing run\n", stderr);
 		return 100;
 	}

@@ -93,7 +93,7 @@ static void parse_key(struct parser *ps, const struct word *w,
 	const char *eq = memchr(w->s, '=', w->len);
 	const struct sm_key *key;
 	char value[CONF_MAX_LINE + 1];
-	const char *err;
+	const char *err, *near;
 	size_t klen;
 
 	if (!eq) {
@@ -103,6 +103,11 @@ static void parse_key(struct parser *ps, const struct word *w,
 	}
 	klen = (size_t)(eq - w->s);
 	key = sm_key_find(w->s, klen);
+	if (!key && (near = sm_key_nearest(w->s, klen)) != NULL) {
+		error_at(ps, w->col, "unknown key '%.*s' (did you mean %s?)",
+			 (int)klen, w->s, near);
+		return;
+	}
 	if (!key) {
 		error_at(ps, w->col, "unknown key '%.*s' (keys: " SM_KEY_NAMES
 			 ")", (int)klen, w->s);
@@ -134,6 +139,36 @@ static unsigned key_col(const struct word *w, size_t n, const char *key)
 		    w[i].s[len] == '=')
 			return w[i].col;
 	return w[n > 1].col;
+}
+
+/*
+ * Reports "mode = 0660", "mode =0660" and "mode= 0660" (words i, i+1 and
+ * perhaps i+2 of the n in w) as one mistake. Returns the number of words
+ * it took: 0 when they are not such a key and value.
+ */
+static size_t blank_around_equals(struct parser *ps, const struct word *w,
+				  size_t n, size_t i)
+{
+	const struct word *k = &w[i], *next = &w[i + 1];
+	const char *eq = memchr(k->s, '=', k->len);
+	size_t klen = eq ? (size_t)(eq - k->s) : k->len, took;
+	const char *v;
+	size_t vlen;
+
+	if (i + 1 >= n || klen == 0 || memchr(next->s + 1, '=', next->len - 1))
+		return 0;
+	if (!eq && next->s[0] == '=' && next->len == 1 && i + 2 < n &&
+	    !memchr(w[i + 2].s, '=', w[i + 2].len))
+		v = w[i + 2].s, vlen = w[i + 2].len, took = 3;	/* k = v */
+	else if (!eq && next->s[0] == '=' && next->len > 1)
+		v = next->s + 1, vlen = next->len - 1, took = 2;	/* k =v */
+	else if (eq && klen + 1 == k->len && next->s[0] != '=')
+		v = next->s, vlen = next->len, took = 2;	/* k= v */
+	else
+		return 0;
+	error_at(ps, k->col, "no blanks around '=': write %.*s=%.*s",
+		 (int)klen, k->s, (int)vlen, v);
+	return took;
 }
 
 /* Parses one line (without its newline) into a rule. */
@@ -173,6 +208,12 @@ static void parse_line(struct parser *ps, const char *line, size_t len)
 		error_at(ps, w[0].col, "no keys after the pattern (keys: "
 			 SM_KEY_NAMES ")");
 	for (i = 1; i < n; i++) {
+		size_t took = blank_around_equals(ps, w, n, i);
+
+		if (took) {
+			i += took - 1;
+			continue;
+		}
 		/* "mode 0660": one mistake, one message. */
 		if (i + 1 < n && !memchr(w[i].s, '=', w[i].len) &&
 		    !memchr(w[i + 1].s, '=', w[i + 1].len) &&

@@ -31,9 +31,10 @@ static void report_to_log(void *ctx, const char *msg)
 
 /* The environment's SOCKMODE_* entries, found in one pass at load: the
  * policy asks for some fifteen names, and most environments hold few of
- * them. More than fit: env_lookup() asks getenv() instead. */
+ * them. More than fit: env_lookup() asks getenv() instead, and the names
+ * are checked in environ itself. */
 #define SM_ENV_MAX 32
-static const char *sm_env[SM_ENV_MAX];
+static char *sm_env[SM_ENV_MAX + 1];	/* NULL-terminated */
 static size_t sm_nenv;
 static int sm_env_overflow;
 
@@ -72,14 +73,22 @@ static const char *env_lookup(const char *name)
  */
 __attribute__((constructor)) static void sm_load(void)
 {
+	size_t errors;
+	int secure;
+
 	if (sm_loaded)
 		return;
 	sm_libc_bind = (sm_bind_fn *)dlsym(RTLD_NEXT, "bind");
 	sm_onexit_enabled = 1;	/* this process's own binds */
 	index_environment();
-	if (sm_policy_load(&sm_the_policy, env_lookup,
-			   getauxval(AT_SECURE) != 0, SM_DEFAULT_CONFIG,
-			   report_to_log, NULL))
+	secure = getauxval(AT_SECURE) != 0;
+	errors = sm_policy_load(&sm_the_policy, env_lookup, secure,
+				SM_DEFAULT_CONFIG, report_to_log, NULL);
+	if (!secure)	/* a misspelt name fails closed too */
+		errors += sm_policy_check_names(&sm_the_policy, sm_env_overflow
+						? environ : sm_env,
+						report_to_log, NULL);
+	if (errors)
 		sm_log(SM_LOG_ERROR, "invalid configuration: every bind() "
 		       "of a Unix socket path will fail with EACCES");
 	if (!sm_libc_bind)

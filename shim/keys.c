@@ -6,6 +6,7 @@
 #include "acl.h"
 #include "ids.h"
 #include "log.h"
+#include "suggest.h"
 
 const char *sm_parse_octal(const char *s, mode_t *out)
 {
@@ -139,6 +140,44 @@ const struct sm_key *sm_key_find(const char *name, size_t len)
 		    memcmp(sm_keys[i].name, name, len) == 0)
 			return &sm_keys[i];
 	return NULL;
+}
+
+const char *const sm_env_settings[] = {
+	"SOCKMODE_MATCH", "SOCKMODE_CONFIG", "SOCKMODE_ON_ERROR",
+	"SOCKMODE_LOG", NULL,
+};
+
+const char *sm_key_nearest(const char *name, size_t len)
+{
+	struct sm_suggest s;
+	size_t i;
+
+	sm_suggest_init(&s, name, len);
+	for (i = 0; i < sm_nkeys; i++)
+		sm_suggest_try(&s, sm_keys[i].name);
+	return s.best;
+}
+
+int sm_env_known(const char *name, size_t len, const char **nearest)
+{
+	struct sm_suggest s;
+	size_t i;
+
+	sm_suggest_init(&s, name, len);
+	for (i = 0; i < sm_nkeys; i++) {
+		if (strlen(sm_keys[i].env) == len &&
+		    memcmp(sm_keys[i].env, name, len) == 0)
+			return 1;
+		sm_suggest_try(&s, sm_keys[i].env);
+	}
+	for (i = 0; sm_env_settings[i]; i++) {
+		if (strlen(sm_env_settings[i]) == len &&
+		    memcmp(sm_env_settings[i], name, len) == 0)
+			return 1;
+		sm_suggest_try(&s, sm_env_settings[i]);
+	}
+	*nearest = s.best;
+	return 0;
 }
 
 /* Finds s in a NULL-terminated list of words; its index or -1. */

@@ -46,6 +46,20 @@ const struct sm_key_need *sm_keys_unmet(unsigned keys,
 /* The key called name (len bytes, not NUL-terminated), or NULL. */
 const struct sm_key *sm_key_find(const char *name, size_t len);
 
+/* The key nearest to the unknown name (len bytes) when one is close
+ * enough to be the one meant ("gruop", "Mode"), else NULL. */
+const char *sm_key_nearest(const char *name, size_t len);
+
+/* The SOCKMODE_* variables that are not rule keys (the rule keys' are
+ * sm_keys[].env), NULL-terminated: with them, every name the library
+ * reads. */
+extern const char *const sm_env_settings[];
+
+/* Nonzero when name (len bytes: a SOCKMODE_* variable's name) is one the
+ * library reads. Else 0, with *nearest the known name close enough to be
+ * the one meant, or NULL. Allocation-free. */
+int sm_env_known(const char *name, size_t len, const char **nearest);
+
 /* Parses a 0777-bits octal number ("0660", "660"). NULL or a message. */
 const char *sm_parse_octal(const char *s, mode_t *out);
 

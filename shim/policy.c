@@ -202,12 +202,40 @@ static size_t load_env(struct sm_policy *pol, sm_getenv_fn *get,
 	return errors;
 }
 
+size_t sm_policy_check_names(struct sm_policy *pol, char *const *env,
+			     sm_report_fn *report, void *ctx)
+{
+	size_t errors = 0;
+
+	for (; env && *env; env++) {
+		const char *nearest = NULL;
+		size_t len = strcspn(*env, "=");
+
+		if (!sm_has_prefix(*env, "SOCKMODE_", 9) ||
+		    sm_env_known(*env, len, &nearest))
+			continue;
+		if (nearest)
+			complain(report, ctx, "%.*s: unknown variable; did you "
+				 "mean %s?", (int)len, *env, nearest);
+		else
+			complain(report, ctx, "%.*s: unknown variable (the "
+				 "SOCKMODE_* names are listed in "
+				 "libsockmode(7))", (int)len, *env);
+		errors++;
+	}
+	if (errors) {
+		sm_policy_free(pol);
+		pol->valid = 0;
+	}
+	return errors;
+}
+
 size_t sm_policy_load(struct sm_policy *pol, sm_getenv_fn *get, int secure,
 		      const char *default_conf, sm_report_fn *report,
 		      void *ctx)
 {
 	const char *conf = secure ? NULL : get("SOCKMODE_CONFIG");
-	size_t errors = 0;
+	size_t errors = 0, n;
 
 	memset(pol, 0, sizeof *pol);
 	pol->rules = pol->small;
@@ -218,12 +246,19 @@ size_t sm_policy_load(struct sm_policy *pol, sm_getenv_fn *get, int secure,
 	if (!secure)
 		errors += load_env(pol, get, report, ctx);
 	if (conf && !*conf) {
-		complain(report, ctx, "SOCKMODE_CONFIG=\"\": empty value");
+		complain(report, ctx, "SOCKMODE_CONFIG=\"\": empty value "
+			 "(SOCKMODE_CONFIG=" SM_NO_CONFIG ": no rules file)");
 		errors++;
+	} else if (conf && strcmp(conf, SM_NO_CONFIG) == 0) {
+		/* no rules file, not even the default one */
 	} else if (conf) {
 		errors += sm_conf_load(pol, conf, 1, report, ctx);
-	} else if (default_conf) {
-		errors += sm_conf_load(pol, default_conf, 0, report, ctx);
+	} else if (default_conf &&
+		   (n = sm_conf_load(pol, default_conf, 0, report, ctx))) {
+		complain(report, ctx, "%s is read by default: mend it, or go "
+			 "without it with SOCKMODE_CONFIG=" SM_NO_CONFIG
+			 " (sockmode --no-config)", default_conf);
+		errors += n;	/* the advice is no error of its own */
 	}
 	if (errors) {
 		sm_policy_free(pol);

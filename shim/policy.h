@@ -21,6 +21,9 @@ struct sm_policy {
 #define SM_DEFAULT_CONFIG "/etc/sockmode.conf"
 #endif
 
+/* SOCKMODE_CONFIG=none: no rules file at all, not even the default. */
+#define SM_NO_CONFIG "none"
+
 /* Receives each configuration error, already formatted, without a newline. */
 typedef void sm_report_fn(void *ctx, const char *msg);
 
@@ -40,6 +43,17 @@ typedef const char *sm_getenv_fn(const char *name);
 size_t sm_policy_load(struct sm_policy *pol, sm_getenv_fn *get, int secure,
 		      const char *default_conf, sm_report_fn *report,
 		      void *ctx);
+
+/*
+ * Checks the names of the SOCKMODE_* entries of env (NAME=VALUE strings,
+ * NULL-terminated; other names are skipped): each one that is neither a
+ * key's variable nor a setting (sm_env_settings) is reported, with the
+ * known name it is nearest to when one is close. Any such name leaves pol
+ * invalid and empty, as an error of sm_policy_load() does (fail closed).
+ * Returns the number of unknown names.
+ */
+size_t sm_policy_check_names(struct sm_policy *pol, char *const *env,
+			     sm_report_fn *report, void *ctx);
 
 /*
  * Checks that glob is usable as a rule's pattern: well formed and able to

@@ -49,6 +49,9 @@ export LIB TOOLS HERE SRC
 PRELOAD=$LIB
 [ -n "${SOCKMODE_SANITIZER_RUNTIME:-}" ] && PRELOAD="$SOCKMODE_SANITIZER_RUNTIME $LIB"
 export PRELOAD
+# Read, then gone: the library refuses every SOCKMODE_* name it does not
+# know (libsockmode(7)), and the programs under test inherit this shell's.
+unset SOCKMODE_SANITIZER_RUNTIME
 stage_check_loads || exit 1
 
 # shellcheck source=tests/integration/lib.sh

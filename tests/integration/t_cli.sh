@@ -152,3 +152,144 @@ test_cli_explain() {
 	expect_exit 100 sm -m 0660 --explain "$long" 2>"$T/err"
 	grep -q "longer than sun_path" "$T/err" || fail "no message for a long path"
 }
+
+# A misspelt SOCKMODE_* variable is an error for --check and for a run,
+# even when the options replace the environment's rule.
+test_cli_unknown_variable() {
+	expect_exit 100 env "${CLEAN_ENV[@]}" -u LD_PRELOAD SOCKMODE_MOD=0660 \
+		"$SOCKMODE_BIN" --check >"$T/out" 2>"$T/err"
+	grep -qx "sockmode: SOCKMODE_MOD: unknown variable; did you mean SOCKMODE_MODE?" \
+		"$T/err" || fail "--check said: $(cat "$T/out" "$T/err")"
+	expect_exit 100 env "${CLEAN_ENV[@]}" -u LD_PRELOAD SOCKMODE_GRUOP=www-data \
+		"$SOCKMODE_BIN" -m 0660 -- touch "$T/ran" 2>"$T/err"
+	[ ! -e "$T/ran" ] || fail "ran the command beside SOCKMODE_GRUOP"
+	grep -q "did you mean SOCKMODE_GROUP?" "$T/err" || fail "run said: $(cat "$T/err")"
+}
+
+# The script for `unshare -m sh -c "$noexec_setup" sh DIR SOCKMODE LIB
+# CMD...`: copies SOCKMODE to DIR/bin and LIB to a noexec tmpfs at DIR/lib,
+# linked from DIR/bin (where the command looks for it), then runs CMD.
+# shellcheck disable=SC2016 # expanded by that inner shell
+noexec_setup='
+	mount --make-rprivate /
+	mkdir -p "$1/bin" "$1/lib"
+	cp "$2" "$1/bin/sockmode"
+	mount -t tmpfs -o noexec,mode=755 sockmode-noexec "$1/lib"
+	cp "$3" "$1/lib/libsockmode.so"
+	ln -s "$1/lib/libsockmode.so" "$1/bin/libsockmode.so"
+	shift 3
+	"$@"'
+
+# The library on a noexec mount (systemd's NoExecPaths=) is readable but
+# cannot be loaded: the command says so, exits 111, and runs nothing,
+# instead of running the program unprotected.
+test_cli_library_not_loadable() {
+	local lib
+	lib=$(dirname "$SOCKMODE_BIN")/libsockmode.so
+	expect_exit 111 unshare -m sh -c "$noexec_setup" sh "$T/nx" "$SOCKMODE_BIN" \
+		"$lib" env "${CLEAN_ENV[@]}" -u LD_PRELOAD "$T/nx/bin/sockmode" \
+		-m 0666 -- touch "$T/ran" 2>"$T/err"
+	[ ! -e "$T/ran" ] || fail "the command ran without the library"
+	grep -q "^sockmode: $T/nx/bin/libsockmode.so cannot be loaded here, and the command would run unprotected; nothing run: .*its file system is mounted noexec$" \
+		"$T/err" || fail "message: $(cat "$T/err")"
+	# The same copy on an ordinary mount loads and runs.
+	expect_exit 0 unshare -m sh -c "${noexec_setup/noexec,/}" sh "$T/ok" \
+		"$SOCKMODE_BIN" "$lib" env "${CLEAN_ENV[@]}" -u LD_PRELOAD \
+		"$T/ok/bin/sockmode" -m 0666 -- touch "$T/ran"
+	[ -e "$T/ran" ] || fail "the command did not run with a loadable library"
+}
+
+# -c RELATIVE is exported absolute: a program that changes directory
+# before its bind still reads the rules.
+test_cli_relative_config_is_made_absolute() {
+	printf '%s\n' "$T/*.sock mode=0604" >"$T/r.conf"
+	chmod 644 "$T/r.conf"
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	out=$(cd "$T" && sm -c r.conf -- sh -c 'cd / && printenv SOCKMODE_CONFIG &&
+		"$1" path "$2"' sh "$TOOLS/bindprobe" "$T/a.sock")
+	assert_eq "environment and bind" "$T/r.conf
+path rc=0 errno=sentinel-kept" "$out"
+	assert_eq "mode from the relative rules file" 604 "$(mode_of "$T/a.sock")"
+}
+
+# with_etc_conf LINE CMD...: runs CMD in a private mount namespace whose
+# /etc (an overlay on the real one) holds a sockmode.conf with LINE.
+with_etc_conf() {
+	local line=$1
+	shift
+	mkdir -p "$T/etc-up" "$T/etc-work"
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	unshare -m sh -c 'mount --make-rprivate / &&
+		mount -t overlay sockmode-etc -o "lowerdir=/etc,upperdir=$1,workdir=$2" /etc &&
+		printf "%s\n" "$3" >/etc/sockmode.conf && shift 3 && "$@"' \
+		sh "$T/etc-up" "$T/etc-work" "$line" "$@"
+}
+
+# One typo in /etc/sockmode.conf stops every run, and the message names
+# the way out; --no-config (SOCKMODE_CONFIG=none) is that way, for the
+# command and for the library.
+test_cli_no_config() {
+	expect_exit 100 with_etc_conf "/x mode=9" env "${CLEAN_ENV[@]}" -u LD_PRELOAD \
+		"$SOCKMODE_BIN" -m 0660 -- touch "$T/ran" 2>"$T/err"
+	[ ! -e "$T/ran" ] || fail "ran the command with a broken /etc/sockmode.conf"
+	grep -qx "sockmode: /etc/sockmode.conf is read by default: mend it, or go without it with SOCKMODE_CONFIG=none (sockmode --no-config)" \
+		"$T/err" || fail "message: $(cat "$T/err")"
+	out=$(with_etc_conf "/x mode=9" env "${CLEAN_ENV[@]}" -u LD_PRELOAD \
+		"$SOCKMODE_BIN" --no-config -m 0604 -- "$TOOLS/bindprobe" path "$T/a.sock")
+	assert_eq "bind under --no-config" "path rc=0 errno=sentinel-kept" "$out"
+	assert_eq "mode under --no-config" 604 "$(mode_of "$T/a.sock")"
+	out=$(with_etc_conf "/x mode=9" env "${CLEAN_ENV[@]}" LD_PRELOAD="$PRELOAD" \
+		SOCKMODE_CONFIG=none SOCKMODE_MODE=0640 "$TOOLS/bindprobe" path "$T/b.sock")
+	assert_eq "bind under SOCKMODE_CONFIG=none" "path rc=0 errno=sentinel-kept" "$out"
+	assert_eq "mode under SOCKMODE_CONFIG=none" 640 "$(mode_of "$T/b.sock")"
+	expect_exit 100 sm -c "$T/r.conf" --no-config --check 2>/dev/null
+}
+
+# Messages name the option as it was written, say what is missing, and
+# --explain shows the absolute path it matched.
+test_cli_messages() {
+	out=$(sm --on-error=ignore -m 0660 -- touch "$T/ran" 2>&1) || true
+	assert_eq "--on-error=ignore" "sockmode: --on-error ignore: must be fail or warn" "$out"
+	out=$(sm -m 0660 2>&1) || true
+	assert_eq "no command" "sockmode: no command given" "$(echo "$out" | head -1)"
+	echo "$out" | grep -q '^usage: sockmode' || fail "no usage after: $out"
+	out=$(cd "$T" && sm -m 0660 -p "$T/*" --explain ./x//a.sock)
+	assert_eq "explain, relative" "$T/x/a.sock: rule 1, pattern $T/* [environment]" \
+		"$(echo "$out" | head -1)"
+	out=$(cd "$T" && sm -m 0660 -p /run/x --explain a.sock)
+	assert_eq "explain, relative, no match" \
+		"$T/a.sock: no rule matches; bind() is passed through unchanged" "$out"
+}
+
+# The annotated example validates on a stock Debian, as its header says.
+test_cli_example_validates() {
+	sm --check -c "$HERE/../../sockmode.conf.example" >"$T/out" 2>"$T/err" ||
+		fail "sockmode.conf.example: $(cat "$T/err")"
+	grep -q '^configuration valid: [1-9][0-9]* rules' "$T/out" || fail "$(cat "$T/out")"
+	grep -q 'sockmode --check -c FILE' "$HERE/../../sockmode.conf.example" ||
+		fail "the example does not say how to check it"
+}
+
+# --check warns about rules that can never match and acl= entries that
+# the rule's own dirmode= directories shut out; a sound table gets none.
+test_cli_check_warns() {
+	printf '%s\n' "/run/a/*.sock mode=0660" "/run/a/*.sock mode=0666" \
+		"/run/x/*.sock mode=0660 dirmode=0750 dirgroup=www-data acl=u:nobody:rw,g:www-data:rw,g:nogroup:rw" \
+		"/run/y/*.sock mode=0660 dirmode=0751 acl=u:nobody:rw" \
+		"* mode=0600" "/run/b/*.sock mode=0660" "/run/c/*.sock mode=0660" >"$T/r.conf"
+	chmod 644 "$T/r.conf"
+	sm --check -c "$T/r.conf" >"$T/out" 2>"$T/err" || fail "--check: $(cat "$T/err")"
+	assert_eq "warnings" "sockmode: warning: rule 2 (/run/a/*.sock) [$T/r.conf:2] can never match: rule 1 [$T/r.conf:1] has the same pattern
+sockmode: warning: rule 3 [$T/r.conf:3]: acl user nobody cannot reach the socket: the directories dirmode=0750 makes give it no search (x) permission (unless it is the program's own user or group)
+sockmode: warning: rule 3 [$T/r.conf:3]: acl group nogroup cannot reach the socket: the directories dirmode=0750 makes give it no search (x) permission (unless it is the program's own user or group)
+sockmode: warning: rules 6 to 7 can never match: rule 5 (*) [$T/r.conf:5] before matches every path" "$(cat "$T/err")"
+	# The environment's rule without -p matches every path: the whole
+	# file comes after it.
+	sm --check -c "$T/r.conf" -m 0600 >/dev/null 2>"$T/err"
+	grep -qx "sockmode: warning: rules 2 to 8 can never match: rule 1 (\*) \[environment\] before matches every path" \
+		"$T/err" || fail "env catch-all: $(cat "$T/err")"
+	sm --check -c "$T/r.conf" -m 0600 -p '/run/z/*' >/dev/null 2>"$T/err"
+	grep -q "rules 7 to 8 can never match: rule 6" "$T/err" || fail "with -p: $(cat "$T/err")"
+	sm --check -c "$HERE/../../sockmode.conf.example" >/dev/null 2>"$T/err"
+	[ ! -s "$T/err" ] || fail "warnings for the example: $(cat "$T/err")"
+}

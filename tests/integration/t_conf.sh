@@ -136,11 +136,10 @@ test_conf_symlinked_and_relative_paths() {
 	assert_eq "catch-all" 600 "$(mode_of "$T/c.sock")"
 }
 
-# The shipped example loads without an error (with users that exist here).
+# The shipped example loads as it is, without an error (its accounts are
+# every Debian's); only its drop box moves into $T.
 test_conf_example_file_is_valid() {
-	sed -e 's/www-data/nogroup/g; s/owner=alice/owner=nobody/' \
-		-e 's/owner=foo group=foo/owner=nobody group=nogroup/' \
-		-e "s|/tmp/mydir/sock|$T/drop.sock|" \
+	sed -e "s|/tmp/mydir/sock|$T/drop.sock|" \
 		"$HERE/../../sockmode.conf.example" >"$T/example.conf"
 	chmod 644 "$T/example.conf"
 	out=$(shim SOCKMODE_CONFIG="$T/example.conf" -- "$TOOLS/bindprobe" path "$T/drop.sock" 2>"$T/err")

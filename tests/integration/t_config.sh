@@ -244,21 +244,29 @@ test_on_error_warn_keeps_the_socket() {
 		"$(grep -c "^sockmode: .*$T/u/s" "$T/probe.err" || true)"
 }
 
-# The library reads the SOCKMODE_* variables through an index made in one
-# pass over the environment (32 entries); past that it asks getenv().
-# Both ways see the rule, wherever it stands among the others.
-test_config_many_sockmode_variables() {
-	local i extra=()
+# Every SOCKMODE_* name that the library does not read is an error (a
+# misspelt variable must not leave the socket at the umask's mode): the
+# bind fails closed, and each unknown name is named once. The library
+# indexes the SOCKMODE_* entries in one pass (32 of them); past that it
+# checks environ itself: both ways find every unknown name.
+test_config_unknown_variables_fail_closed() {
+	local i n extra=()
 	for ((i = 0; i < 40; i++)); do extra+=("SOCKMODE_UNUSED_$i=x"); done
-	out=$(shim "${extra[@]:0:20}" SOCKMODE_MODE=0640 "${extra[@]:20}" -- \
-		"$TOOLS/bindprobe" path "$T/many.sock")
-	assert_eq "bind, 41 SOCKMODE_ variables" "path rc=0 errno=sentinel-kept" "$out"
-	assert_eq "mode, 41 SOCKMODE_ variables" 640 "$(mode_of "$T/many.sock")"
-	out=$(shim "${extra[@]:0:5}" SOCKMODE_MODE=0604 -- \
-		"$TOOLS/bindprobe" path "$T/few.sock")
-	assert_eq "bind, 6 SOCKMODE_ variables" "path rc=0 errno=sentinel-kept" "$out"
-	assert_eq "mode, 6 SOCKMODE_ variables" 604 "$(mode_of "$T/few.sock")"
-	out=$(shim SOCKMODE_MODEX=0600 SOCKMODE_MOD=0600 -- \
-		"$TOOLS/bindprobe" path "$T/none.sock")
-	assert_eq "a name that only starts like one" 755 "$(mode_of "$T/none.sock")"
+	for n in 5 40; do
+		out=$(shim "${extra[@]:0:n/2}" SOCKMODE_MODE=0640 "${extra[@]:n/2:n-n/2}" \
+			-- "$TOOLS/bindprobe" path "$T/s$n" 2>"$T/err")
+		assert_eq "bind, $n unknown names" "path rc=-1 errno=EACCES" "$out"
+		[ ! -e "$T/s$n" ] || fail "a socket exists with $n unknown names"
+		assert_eq "names reported in: $(cat "$T/err")" "$n" \
+			"$(grep -c '^sockmode: SOCKMODE_UNUSED_[0-9]*: unknown variable' "$T/err")"
+	done
+	out=$(shim SOCKMODE_MOD=0660 -- "$TOOLS/bindprobe" path "$T/mod" 2>"$T/err")
+	assert_eq "bind with SOCKMODE_MOD" "path rc=-1 errno=EACCES" "$out"
+	grep -qx "sockmode: SOCKMODE_MOD: unknown variable; did you mean SOCKMODE_MODE?" \
+		"$T/err" || fail "no did-you-mean in: $(cat "$T/err")"
+	# Other prefixes are not ours; the known names all work.
+	out=$(shim SOCKMODEX=1 XSOCKMODE_MOD=1 SOCKMODE_MODE=0604 -- \
+		"$TOOLS/bindprobe" path "$T/ok.sock")
+	assert_eq "bind beside other names" "path rc=0 errno=sentinel-kept" "$out"
+	assert_eq "mode beside other names" 604 "$(mode_of "$T/ok.sock")"
 }

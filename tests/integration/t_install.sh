@@ -7,6 +7,7 @@ test_install_into_destdir() {
 	local f
 	make -s -C "$REPO" install DESTDIR="$T/dest" PREFIX=/opt/sm >/dev/null
 	for f in lib/libsockmode.so bin/sockmode share/doc/sockmode/sockmode.conf.example \
+		share/doc/sockmode/RESULTS.md \
 		$(cd "$REPO/man" 2>/dev/null && for m in *.[157]; do
 			[ -e "$m" ] && echo "share/man/man${m##*.}/$m"; done); do
 		[ -f "$T/dest/opt/sm/$f" ] || fail "not installed: $f"

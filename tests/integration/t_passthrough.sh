@@ -98,7 +98,7 @@ test_passthrough_invalid_addresses() {
 # Not tested: an address pointer into unmapped memory. The real bind
 # answers EFAULT; the hook reads sa_family first and the program gets
 # SIGSEGV, like most libc calls given a wild pointer. Reading the address
-# safely would cost a system call on every bind (SPEC 4.9); README, Limits.
+# safely would cost a system call on every bind (SPEC 4.9); libsockmode(7), LIMITS.
 
 # SPEC 4.1: a path that matches no glob is bound exactly as without the
 # library: same result, same errno, same file mode (the program's umask).

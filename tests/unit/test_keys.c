@@ -121,6 +121,34 @@ static void words_parse_exactly(void)
 			       "must be quiet, error, info or debug");
 }
 
+/* "Did you mean": one edit away (two for longer names), case ignored,
+ * the nearest wins; nothing for a word far from every key. */
+static void nearest_key_for_a_misspelling(void)
+{
+	static const struct { const char *word, *key; } cases[] = {
+		{ "gruop", "group" }, { "Mode", "mode" }, { "mod", "mode" },
+		{ "modes", "mode" }, { "MODE", "mode" }, { "umsak", "umask" },
+		{ "dirgroop", "dirgroup" }, { "dir_mode", "dirmode" },
+		{ "ower", "owner" }, { "acls", "acl" }, { "perm", NULL },
+		{ "size", NULL }, { "", NULL }, { "xx", NULL },
+		{ "dirmodexx", "dirmode" }, { "dirmodexxx", NULL },
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *got = sm_key_nearest(cases[i].word,
+						 strlen(cases[i].word));
+
+		if (cases[i].key)
+			CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+		if (cases[i].key && strcmp(got, cases[i].key) != 0)
+			CU_FAIL(cases[i].word);
+		if (!cases[i].key && got)
+			CU_FAIL(cases[i].word);
+	}
+}
+
 void suite_keys(void)
 {
 	static const CU_TestInfo tests[] = {
@@ -129,6 +157,8 @@ void suite_keys(void)
 		{ "keys parse into the rule", keys_parse_into_the_rule },
 		{ "group lookups agree with NSS", group_lookups_agree_with_nss },
 		{ "words parse exactly", words_parse_exactly },
+		{ "nearest key for a misspelling",
+		  nearest_key_for_a_misspelling },
 		CU_TEST_INFO_NULL,
 	};
 	add_suite("keys", tests);

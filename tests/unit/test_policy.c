@@ -205,6 +205,68 @@ static void lookup_tries_the_resolved_directory(void)
 	rmdir(dir);
 }
 
+/* Every SOCKMODE_* name that is not read is an error, with the nearest
+ * known name when one is close; other names are no business of ours. */
+static void unknown_names_fail_closed(void)
+{
+	static char *known[] = {
+		"SOCKMODE_MODE=0660", "SOCKMODE_ACL=u:0:rw", "SOCKMODE_LOG=info",
+		"SOCKMODE_MATCH=/x", "PATH=/bin", "SOCKMODEX=1", "XSOCKMODE_M=1",
+		NULL,
+	};
+	static char *bad[] = {
+		"SOCKMODE_MODE=0660", "SOCKMODE_MOD=0660", "SOCKMODE_gruop=x",
+		"SOCKMODE_SANITIZER_RUNTIME=/lib/x.so", "SOCKMODE_=1",
+		"SOCKMODE_NOVALUE", NULL,
+	};
+	static const char *const env[] = { "SOCKMODE_MODE=0660", NULL };
+	struct sm_policy p;
+
+	CU_ASSERT_EQUAL_FATAL(load(&p, env, 0), 0);
+	CU_ASSERT_EQUAL(sm_policy_check_names(&p, known, unit_collect, NULL), 0);
+	CU_ASSERT_TRUE(p.valid);
+	CU_ASSERT_EQUAL(p.nrules, 1);
+	CU_ASSERT_EQUAL(sm_policy_check_names(&p, bad, unit_collect, NULL), 5);
+	CU_ASSERT_FALSE(p.valid);
+	CU_ASSERT_EQUAL(p.nrules, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(unit_reports, "SOCKMODE_MOD: unknown "
+				      "variable; did you mean SOCKMODE_MODE?\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(unit_reports, "SOCKMODE_gruop: unknown "
+				      "variable; did you mean SOCKMODE_GROUP?\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(unit_reports, "SOCKMODE_SANITIZER_RUNTIME:"
+				      " unknown variable (the SOCKMODE_* names "
+				      "are listed in libsockmode(7))\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(unit_reports, "SOCKMODE_NOVALUE: "));
+	sm_policy_free(&p);
+}
+
+/* A broken default rules file names the way out; SOCKMODE_CONFIG=none
+ * reads no file, not even the default one. */
+static void config_none_skips_the_default_file(void)
+{
+	static const char *const none[] = { "SOCKMODE_CONFIG=none", NULL };
+	static const char *const empty[] = { NULL };
+	const char *bad = SM_TEST_FIXTURES "/bad-mode.conf";
+	struct sm_policy p;
+
+	unit_env = empty;
+	unit_reports[0] = '\0';
+	unit_nreports = 0;
+	CU_ASSERT_EQUAL(sm_policy_load(&p, unit_getenv, 0, bad, unit_collect,
+				       NULL), 1);
+	CU_ASSERT_FALSE(p.valid);
+	CU_ASSERT_PTR_NOT_NULL(strstr(unit_reports, "bad-mode.conf is read by "
+				      "default: mend it, or go without it with "
+				      "SOCKMODE_CONFIG=none (sockmode "
+				      "--no-config)\n"));
+	unit_env = none;
+	CU_ASSERT_EQUAL(sm_policy_load(&p, unit_getenv, 0, bad, unit_collect,
+				       NULL), 0);
+	CU_ASSERT_TRUE(p.valid);
+	CU_ASSERT_EQUAL(p.nrules, 0);
+	sm_policy_free(&p);
+}
+
 void suite_policy(void)
 {
 	static const CU_TestInfo tests[] = {
@@ -220,6 +282,9 @@ void suite_policy(void)
 		{ "first matching rule wins", first_matching_rule_wins },
 		{ "lookup tries the resolved directory",
 		  lookup_tries_the_resolved_directory },
+		{ "unknown names fail closed", unknown_names_fail_closed },
+		{ "config none skips the default file",
+		  config_none_skips_the_default_file },
 		CU_TEST_INFO_NULL,
 	};
 	add_suite("policy", tests);
