@@ -1,7 +1,7 @@
 #!/bin/bash
 # The documents agree with the program and with each other: one source of
 # truth for each measured figure (bench/RESULTS.md, written by make bench).
-DOCS_REPO=$(cd "$HERE/../.." && pwd)
+DOCS_REPO=$SRC	# the checkout: the stage holds no documents
 
 # The man pages and the README quote no timing of their own: a figure in
 # two places drifts (8 µs in one page, 9 µs in another, 50 in RESULTS.md).
