@@ -132,7 +132,7 @@ int ac_may(const struct ac_user *u, const struct ac_inode *ino,
 {
 	memset(v, 0, sizeof *v);
 	want &= 7;
-	if (dac_check(u, ino, want, v) || u->uid != 0)
+	if (dac_check(u, ino, want, v) || u->uid != 0 || u->nocaps)
 		return v->allowed;
 	/* generic_permission(): root's CAP_DAC_OVERRIDE and
 	 * CAP_DAC_READ_SEARCH; execute needs some x bit on a non-directory. */

@@ -13,13 +13,14 @@
 enum { AC_READ = 4, AC_WRITE = 2, AC_EXEC = 1 };
 
 /* A user as the kernel checks it: fsuid, fsgid, supplementary groups.
- * root: uid 0 with every capability (CAP_DAC_OVERRIDE). */
+ * root: uid 0 with every capability (CAP_DAC_OVERRIDE), unless nocaps. */
 #define AC_GROUPS_MAX 256
 struct ac_user {
 	uid_t uid;
 	gid_t gid;
 	size_t ngroups;
 	gid_t groups[AC_GROUPS_MAX];
+	int nocaps;		/* uid 0 without CAP_DAC_* (the bits only) */
 };
 
 /* One access ACL entry, tags as in <linux/posix_acl.h>. */

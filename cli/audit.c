@@ -131,13 +131,14 @@ static void who_can(struct row *x)
 	}
 	u.uid = r->st.st_uid;
 	u.gid = (gid_t)STRANGER;
+	u.nocaps = 1;	/* root's capabilities are "but root" below */
 	at = stopped_at(r, &u);
 	if (x->who[0]) {
 		if (at < 0)
 			who_add(x->who, sizeof x->who, "the owner");
 	} else if (at < 0) {
 		snprintf(x->who, sizeof x->who, "%s only",
-			 r->st.st_uid ? "owner" : "root");
+			 r->st.st_uid ? "the owner" : "root");
 	} else if (at < (int)r->nsteps) {
 		snprintf(x->who, sizeof x->who, "nobody but root: directory "
 			 "%s is %s", r->steps[at].path,

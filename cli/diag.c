@@ -188,8 +188,8 @@ static void owner_of(int pfd, struct dg_sock *s)
 	if (fd >= 0) {
 		n = read(fd, s->cmdline, sizeof s->cmdline - 1);
 		close(fd);
-		for (i = 0; i < n - 1; i++)
-			if (s->cmdline[i] == 0)
+		for (i = 0; i < n - 1; i++)	/* NULs and newlines */
+			if ((unsigned char)s->cmdline[i] < 0x20)
 				s->cmdline[i] = ' ';
 		s->cmdline[n > 0 ? n : 0] = 0;
 	}
