@@ -68,7 +68,10 @@ static void fix_socket(struct why *w)
 			command(w));
 		why_add(w->good, &w->ngood, "rules-file line: %s mode=0666",
 			r->name);
-		if (w->user.uid != 0 && w->user.gid != 0) {
+		/* Only the user's group: not root's, nor the overflow
+		 * group nogroup (65534) that unrelated users share. */
+		if (w->user.uid != 0 && w->user.gid != 0 &&
+		    w->user.gid != 65534) {
 			why_add(w->now, &w->nnow, "chgrp %s %s && chmod g+w %s"
 				"   (only group %s)", w->group_name, r->name,
 				r->name, w->group_name);
