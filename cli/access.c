@@ -202,26 +202,29 @@ const char *ac_rwx(unsigned perm, char *buf)
 	return buf;
 }
 
+/* name, or id when there is no name (NULL), into buf; returns buf. */
+static const char *name_or_id(const char *name, unsigned id, char *buf,
+			      size_t size)
+{
+	if (name)
+		snprintf(buf, size, "%s", name);
+	else
+		snprintf(buf, size, "%u", id);
+	return buf;
+}
+
 const char *ac_user_name(uid_t uid, char *buf, size_t size)
 {
 	const struct passwd *pw = getpwuid(uid);
 
-	if (pw)
-		snprintf(buf, size, "%s", pw->pw_name);
-	else
-		snprintf(buf, size, "%u", (unsigned)uid);
-	return buf;
+	return name_or_id(pw ? pw->pw_name : NULL, (unsigned)uid, buf, size);
 }
 
 const char *ac_group_name(gid_t gid, char *buf, size_t size)
 {
 	const struct group *gr = getgrgid(gid);
 
-	if (gr)
-		snprintf(buf, size, "%s", gr->gr_name);
-	else
-		snprintf(buf, size, "%u", (unsigned)gid);
-	return buf;
+	return name_or_id(gr ? gr->gr_name : NULL, (unsigned)gid, buf, size);
 }
 
 /* The word for what was asked: "write", "search", "read". */

@@ -20,17 +20,19 @@ enum { OWNER = 12345, GROUP = 4000, NAMED = 23456, NGROUP = 5000,
        STRANGER = 34567, NOGRP = 1 };
 
 /* The users of the table. */
+#define U(u, g, n, ...) { .uid = u, .gid = g, .ngroups = n, \
+			  .groups = { __VA_ARGS__ } }
 static const struct ac_user users[] = {
-	{ 0, 0, 0, { 0 } },				/* root */
-	{ OWNER, NOGRP, 0, { 0 } },			/* the owner */
-	{ OWNER, GROUP, 0, { 0 } },			/* owner, in group */
-	{ NAMED, NOGRP, 0, { 0 } },			/* ACL user */
-	{ NAMED, GROUP, 0, { 0 } },			/* ACL user + group */
-	{ STRANGER, GROUP, 0, { 0 } },			/* primary group */
-	{ STRANGER, NOGRP, 1, { GROUP } },		/* supplementary */
-	{ STRANGER, NOGRP, 1, { NGROUP } },		/* ACL group */
-	{ STRANGER, NOGRP, 2, { GROUP, NGROUP } },	/* both groups */
-	{ STRANGER, NOGRP, 0, { 0 } },			/* other */
+	U(0, 0, 0, 0),				/* root */
+	U(OWNER, NOGRP, 0, 0),			/* the owner */
+	U(OWNER, GROUP, 0, 0),			/* owner, in group */
+	U(NAMED, NOGRP, 0, 0),			/* ACL user */
+	U(NAMED, GROUP, 0, 0),			/* ACL user + group */
+	U(STRANGER, GROUP, 0, 0),		/* primary group */
+	U(STRANGER, NOGRP, 1, GROUP),		/* supplementary */
+	U(STRANGER, NOGRP, 1, NGROUP),		/* ACL group */
+	U(STRANGER, NOGRP, 2, GROUP, NGROUP),	/* both groups */
+	U(STRANGER, NOGRP, 0, 0),		/* other */
 };
 #define NUSERS (sizeof users / sizeof users[0])
 
