@@ -169,7 +169,7 @@ struct dg_sock *dg_find(const struct dg_list *l, const struct stat *st)
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
-		if (l->s[i].vfs_ino == (unsigned)st->st_ino &&
+		if (l->s[i].vfs_ino == 1 + (unsigned)st->st_ino &&
 		    l->s[i].vfs_dev >> 20 == major(st->st_dev) &&
 		    (l->s[i].vfs_dev & 0xfffff) == minor(st->st_dev))
 			return &l->s[i];

@@ -135,7 +135,7 @@ int wk_walk(const char *path, const struct ac_user *u, struct wk_result *r)
 		end = p + strcspn(p, "/");
 		len = (size_t)(end - p);
 		if (len == 0) {	/* "/" or a trailing slash: the directory */
-			fd = dup(dirfd);
+			fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
 			break;
 		}
 		if (len > NAME_MAX) {

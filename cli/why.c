@@ -91,7 +91,8 @@ static const char *resolve_user(struct why *w, const char *name)
 }
 
 /*
- * In a child that drops to w->user's uid, gid and groups: socket(type)
+ * In a child that drops to w->user's uid, gid and groups (or stays as it
+ * is, for the invoking user itself): socket(type)
  * and a non-blocking connect() to w->path. Returns 0 when it connected
  * (or the backlog was full: EAGAIN), else the errno it got; -1 when the
  * child could not be made or become the user (errno set).
@@ -116,9 +117,9 @@ static int connect_as(const struct why *w, int type)
 		int fd, e = -1;
 
 		close(p[0]);
-		if (setgroups(u->ngroups, u->groups) == 0 &&
-		    setresgid(u->gid, u->gid, u->gid) == 0 &&
-		    setresuid(u->uid, u->uid, u->uid) == 0 &&
+		if ((w->self || (setgroups(u->ngroups, u->groups) == 0 &&
+				 setresgid(u->gid, u->gid, u->gid) == 0 &&
+				 setresuid(u->uid, u->uid, u->uid) == 0)) &&
 		    (fd = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC,
 				 0)) >= 0)
 			e = connect(fd, (struct sockaddr *)&a, sizeof a) == 0 ||
@@ -301,6 +302,7 @@ static int parse(int argc, char **argv, struct why *w, int *json)
 		else
 			goto usage;
 	}
+	w->self = !as && !ngroups;
 	if (!w->path || optind < argc)
 		goto usage;
 	if (!*w->path) {
@@ -367,7 +369,7 @@ int cli_why(int argc, char **argv)
 		}
 	}
 	decide(&w);
-	if (w.invoker_root && w.verdict != WHY_UNKNOWN)
+	if ((w.invoker_root || w.self) && w.verdict != WHY_UNKNOWN)
 		check_for_real(&w);
 	why_fixes(&w);
 	if (json)

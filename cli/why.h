@@ -30,6 +30,7 @@ struct why {
 	struct ac_user user;
 	char user_name[64], group_name[64];
 	int invoker_root;
+	int self;			/* USER is the invoking user as it is */
 	struct wk_result *walk;
 	int diag_err;			/* errno of the sock_diag dump, or 0 */
 	int bound;

@@ -116,7 +116,7 @@ void why_print_text(const struct why *w)
 		       w->check_err ? strerrorname_np(w->check_err)
 		       : "connected", w->check_err ? ", " : "",
 		       w->check_err ? strerror(w->check_err) : "");
-	else if (!w->invoker_root)
+	else if (!w->invoker_root && !w->self)
 		printf("not checked for real (only root can connect() as "
 		       "another user): the verdict is from the bits\n");
 	for (i = 0; i < w->nnotes; i++)
