@@ -169,7 +169,7 @@ struct dg_sock *dg_find(const struct dg_list *l, const struct stat *st)
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
-		if (l->s[i].vfs_ino == 1 + (unsigned)st->st_ino &&
+		if (l->s[i].vfs_ino == (unsigned)st->st_ino &&
 		    l->s[i].vfs_dev >> 20 == major(st->st_dev) &&
 		    (l->s[i].vfs_dev & 0xfffff) == minor(st->st_dev))
 			return &l->s[i];
@@ -227,18 +227,17 @@ static int scan_process(struct dg_list *l, int pfd, pid_t pid)
 		return -1;
 	}
 	while ((e = readdir(d)) != NULL) {
-		char link[64];
+		char link[64], *end;
 		struct dg_sock key, *s;
 		ssize_t n;
-		unsigned ino;
 
 		n = readlinkat(dirfd(d), e->d_name, link, sizeof link - 1);
-		if (n <= 0)
+		if (n <= 8 || memcmp(link, "socket:[", 8) != 0)
 			continue;
 		link[n] = 0;
-		if (sscanf(link, "socket:[%u]", &ino) != 1)
+		key.ino = (unsigned)strtoul(link + 8, &end, 10);
+		if (strcmp(end, "]") != 0)
 			continue;
-		key.ino = ino;
 		s = bsearch(&key, l->s, l->n, sizeof *l->s, by_ino);
 		if (!s)
 			continue;
@@ -301,72 +300,73 @@ static int seen_before(struct seen *v, const struct stat *st)
 	return 0;
 }
 
-struct scan {
-	const struct dg_list *l;
-	void (*found)(void *, const char *, const struct stat *);
-	void *ctx;
-	struct seen seen;
-	unsigned unreadable;
-};
-
-/* Scans the directory open as fd (named path; consumed) to depth. */
-static void scan_dir(struct scan *sc, int fd, const char *path, int depth)
-{
-	struct dirent *e;
-	DIR *d = fdopendir(fd);
-
-	if (!d) {
-		close(fd);
-		sc->unreadable++;
-		return;
-	}
-	while ((e = readdir(d)) != NULL) {
-		char sub[PATH_MAX];
-		struct stat st;
-		int sfd;
-
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-		    (size_t)snprintf(sub, sizeof sub, "%s/%s", path,
-				     e->d_name) >= sizeof sub)
-			continue;
-		if (S_ISSOCK(st.st_mode) && !dg_find(sc->l, &st))
-			sc->found(sc->ctx, sub, &st);
-		if (!S_ISDIR(st.st_mode) || depth == 0 ||
-		    seen_before(&sc->seen, &st))
-			continue;
-		sfd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY |
-			     O_NOFOLLOW | O_CLOEXEC);
-		if (sfd < 0)
-			sc->unreadable++;
-		else
-			scan_dir(sc, sfd, sub, depth - 1);
-	}
-	closedir(d);
-}
-
 unsigned dg_scan_stale(const struct dg_list *l,
 		       void (*found)(void *ctx, const char *path,
 				     const struct stat *st),
 		       void *ctx)
 {
 	static const char *const roots[] = { "/run", "/tmp", "/var/run" };
-	struct scan sc = { .l = l, .found = found, .ctx = ctx };
+	enum { DEPTH = 6 };
+	/* The directories being read, from a root down: a stack, not
+	 * recursion; each opened relative to the one above. */
+	static struct {
+		DIR *d;
+		char path[PATH_MAX];
+	} stack[DEPTH];
+	struct seen seen = { 0 };
+	char path[PATH_MAX];
+	unsigned unreadable = 0;
 	struct stat st;
 	size_t i;
 
 	for (i = 0; i < sizeof roots / sizeof roots[0]; i++) {
-		int fd = open(roots[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int top = 0, fd = open(roots[i], O_RDONLY | O_DIRECTORY |
+				       O_CLOEXEC);
 
 		if (fd < 0)
 			continue;
-		if (fstat(fd, &st) < 0 || seen_before(&sc.seen, &st)) {
+		if (fstat(fd, &st) < 0 || seen_before(&seen, &st) ||
+		    !(stack[0].d = fdopendir(fd))) {
 			close(fd);
 			continue;
 		}
-		scan_dir(&sc, fd, roots[i], 5);
+		snprintf(stack[0].path, sizeof stack[0].path, "%s", roots[i]);
+		while (top >= 0) {
+			struct dirent *e = readdir(stack[top].d);
+			DIR *sub;
+			int n;
+
+			if (!e) {
+				closedir(stack[top--].d);
+				continue;
+			}
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+			    fstatat(dirfd(stack[top].d), e->d_name, &st,
+				    AT_SYMLINK_NOFOLLOW) < 0 ||
+			    top + 1 >= DEPTH)
+				continue;
+			n = snprintf(path, sizeof path, "%s/%s",
+				     stack[top].path, e->d_name);
+			if (n < 0 || (size_t)n >= sizeof path)
+				continue;
+			if (S_ISSOCK(st.st_mode) && !dg_find(l, &st))
+				found(ctx, path, &st);
+			if (!S_ISDIR(st.st_mode) || seen_before(&seen, &st))
+				continue;
+			fd = openat(dirfd(stack[top].d), e->d_name, O_RDONLY |
+				    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			sub = fd < 0 ? NULL : fdopendir(fd);
+			if (!sub) {
+				if (fd >= 0)
+					close(fd);
+				unreadable++;
+				continue;
+			}
+			stack[++top].d = sub;
+			memcpy(stack[top].path, path, (size_t)n + 1);
+		}
 	}
-	return sc.unreadable;
+	return unreadable;
 }
 
 const char *dg_state(const struct dg_sock *s)

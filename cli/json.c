@@ -2,13 +2,30 @@
  * strings escaped per RFC 8259, numbers, booleans. */
 #include "json.h"
 
+/* Writes s as a JSON string: quoted, '"', '\\' and controls escaped. */
+static void put_string(FILE *f, const char *s)
+{
+	const unsigned char *p;
+
+	fputc('"', f);
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
 /* Writes the comma (when needed) and the "key": before a value. */
 static void lead(struct js *j, const char *key)
 {
 	if (j->depth > 0 && j->used[j->depth - 1]++)
 		fputc(',', j->f);
 	if (key) {
-		js_str(&(struct js){ .f = j->f }, NULL, key);
+		put_string(j->f, key);
 		fputc(':', j->f);
 	}
 }
@@ -31,23 +48,11 @@ void js_close(struct js *j, char kind)
 
 void js_str(struct js *j, const char *key, const char *s)
 {
-	const unsigned char *p;
-
 	lead(j, key);
-	if (!s) {
+	if (s)
+		put_string(j->f, s);
+	else
 		fputs("null", j->f);
-		return;
-	}
-	fputc('"', j->f);
-	for (p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(j->f, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(j->f, "\\u%04x", *p);
-		else
-			fputc(*p, j->f);
-	}
-	fputc('"', j->f);
 }
 
 void js_num(struct js *j, const char *key, long long n)

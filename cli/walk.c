@@ -29,7 +29,7 @@ void wk_fd_name(int fd, const char *fallback, char *out, size_t size)
 const char *wk_mode_text(mode_t mode, char *buf)
 {
 	char rwx[4];
-	int i;
+	size_t i;
 
 	buf[0] = S_ISSOCK(mode) ? 's' : S_ISDIR(mode) ? 'd' : S_ISLNK(mode)
 		 ? 'l' : S_ISFIFO(mode) ? 'p' : S_ISREG(mode) ? '-' : '?';
@@ -100,12 +100,13 @@ static int splice_link(struct wk_result *r, int fd, const char *dir,
 			     comp, target) >= sizeof r->links[0])
 		r->links[r->nlinks][sizeof r->links[0] - 2] = '~';
 	r->nlinks++;
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s%s%s", target,
-			     *rest ? "/" : "", rest) >= size) {
+	n = snprintf(tmp, sizeof tmp, "%s%s%s", target, *rest ? "/" : "",
+		     rest);
+	if (n < 0 || (size_t)n >= size) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	strcpy(rest, tmp);
+	memcpy(rest, tmp, (size_t)n + 1);
 	return target[0] == '/';
 }
 
@@ -113,21 +114,22 @@ int wk_walk(const char *path, const struct ac_user *u, struct wk_result *r)
 {
 	char rest[2 * PATH_MAX], comp[NAME_MAX + 1], dir[PATH_MAX];
 	int dirfd, fd = -1, rc;
+	size_t len;
 
 	memset(r, 0, sizeof *r);
 	r->blocked = -1;
-	if (strlen(path) >= PATH_MAX) {
+	len = strlen(path);
+	if (len >= PATH_MAX) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	strcpy(rest, path);
+	memcpy(rest, path, len + 1);
 	dirfd = open(path[0] == '/' ? "/" : ".",
 		     O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return -1;
 	for (;;) {
 		char *p = rest, *end;
-		size_t len;
 		int last;
 
 		while (*p == '/')
