@@ -165,7 +165,11 @@ static void inspect(struct row *x, const struct dg_sock *s)
 		return;
 	}
 	if (wk_walk(s->path, &nobody, &x->walk) < 0 || r->end != WK_FOUND) {
-		if (r->end == WK_UNSEEN)
+		if (r->end == WK_MISSING)
+			snprintf(x->who, sizeof x->who, "nobody: its file is "
+				 "gone (%.400s was removed; the socket lives "
+				 "on, unreachable)", r->where);
+		else if (r->end == WK_UNSEEN)
 			snprintf(x->who, sizeof x->who, "unknown: you cannot "
 				 "look into %.400s", r->where_dir);
 		else
