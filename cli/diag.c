@@ -342,8 +342,7 @@ unsigned dg_scan_stale(const struct dg_list *l,
 			}
 			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
 			    fstatat(dirfd(stack[top].d), e->d_name, &st,
-				    AT_SYMLINK_NOFOLLOW) < 0 ||
-			    top + 1 >= DEPTH)
+				    AT_SYMLINK_NOFOLLOW) < 0)
 				continue;
 			n = snprintf(path, sizeof path, "%s/%s",
 				     stack[top].path, e->d_name);
@@ -351,7 +350,8 @@ unsigned dg_scan_stale(const struct dg_list *l,
 				continue;
 			if (S_ISSOCK(st.st_mode) && !dg_find(l, &st))
 				found(ctx, path, &st);
-			if (!S_ISDIR(st.st_mode) || seen_before(&seen, &st))
+			if (!S_ISDIR(st.st_mode) || top + 1 >= DEPTH ||
+			    seen_before(&seen, &st))
 				continue;
 			fd = openat(dirfd(stack[top].d), e->d_name, O_RDONLY |
 				    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -53,8 +53,9 @@ void dg_free(struct dg_list *l);
 
 /*
  * Looks for socket files that no socket of l is bound to (stale ones)
- * below /run, /tmp and /var/run (each directory once, at most 6 levels
- * deep, symlinks not followed): calls found(ctx, path, st) for each.
+ * in /run, /tmp and /var/run and 5 levels of directories below them
+ * (each directory once, symlinks not followed): calls found(ctx, path,
+ * st) for each.
  * Returns how many directories could not be read.
  */
 unsigned dg_scan_stale(const struct dg_list *l,

@@ -299,3 +299,21 @@ time.sleep(60)
 	has "$T/sock  stream, bound but not listening  srw-rw-rw- root root  pid $(cat "$T/srv.pid") python3 (root)"
 	stop_bg srv
 }
+
+# --audit's flags: a directory writable by others without the sticky bit,
+# a group the mode grants but a directory above shuts out.
+test_why_audit_flags() {
+	mkdir -m 777 "$T/ww"
+	chmod 777 "$T/ww"	# no sticky bit, whatever the umask
+	mkdir -m 700 "$T/ww/closed"
+	start_bg srv "$WHY_BIN" -m 0660 -g 4242 -- "$PY" -c "$STREAM_PY" \
+		"$T/ww/closed/sock"
+	wait_listening "$T/ww/closed/sock"
+	agrees stream "$T/ww/closed/sock" no 65534 65534 4242
+	has "no search permission on directory $T/ww/closed (other: ---, no search)"
+	why --audit "$T/ww/*"
+	has "who: root only"
+	has "  ! directory $T/ww is drwxrwxrwx: writable by others without the sticky bit"
+	has "  ! its mode grants group 4242, but directory $T/ww/closed (drwx------) shuts the group out"
+	stop_bg srv
+}
