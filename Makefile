@@ -63,12 +63,15 @@ $(B)/sockmode: $(CLI_SRC) $(wildcard cli/*.h) $(CLI_SHIM_OBJ)
 		-DSOCKMODE_LIBDIR=\"$(PREFIX)/lib\" $(LDFLAGS) -o $@ \
 		$(CLI_SRC) $(CLI_SHIM_OBJ)
 
-# Unit tests link the shim's objects directly: no preload needed.
-$(B)/tests/unit: $(UNIT_SRC) $(SHIM_OBJ) tests/unit/unit.h $(wildcard tests/conf/*)
+# Unit tests link the shim's objects directly: no preload needed; and
+# the command's access module (cli/access.c), tested against the kernel.
+UNIT_CLI_SRC = cli/access.c
+$(B)/tests/unit: $(UNIT_SRC) $(SHIM_OBJ) tests/unit/unit.h $(wildcard tests/conf/*) \
+		$(UNIT_CLI_SRC) cli/access.h
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(WERROR) -Ishim \
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(WERROR) -Ishim -Icli \
 		-DSM_TEST_FIXTURES='"$(CURDIR)/tests/conf"' -o $@ \
-		$(UNIT_SRC) $(SHIM_OBJ) -lcunit -ldl -lpthread
+		$(UNIT_SRC) $(UNIT_CLI_SRC) $(SHIM_OBJ) -lcunit -ldl -lpthread
 
 # Small C programs the integration tests run (servers, probes, attackers).
 $(B)/tests/%: tests/bin/%.c

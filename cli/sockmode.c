@@ -18,6 +18,7 @@
 #include "log.h"
 #include "path.h"
 #include "policy.h"
+#include "why.h"
 
 #ifndef SOCKMODE_VERSION
 #define SOCKMODE_VERSION "0.1"
@@ -32,6 +33,8 @@ static const char usage[] =
 	"                [-v] [--] COMMAND [ARG]...\n"
 	"       sockmode --check [-c FILE | --no-config]\n"
 	"       sockmode --explain PATH [-c FILE | --no-config]\n"
+	"       sockmode --why PATH [--as USER] [-g GROUP]... [--json]\n"
+	"       sockmode --audit [GLOB]... [--json]\n"
 	"       sockmode --version | --help\n";
 
 static const char help[] =
@@ -67,6 +70,9 @@ static const char help[] =
 	"  -v                 log what is done (-vv: more)\n"
 	"  --check            validate the configuration, print the rules\n"
 	"  --explain PATH     say which rule PATH gets, and what it does\n"
+	"  --why PATH         can USER (--as, default you) connect to the\n"
+	"                     socket at PATH? if not, why not, and the fix\n"
+	"  --audit [GLOB]...  every socket bound to a path: who can connect\n"
 	"\n"
 	"Exit: 100 usage or configuration error, 111 system error, 126 COMMAND\n"
 	"not executable, 127 COMMAND not found, else COMMAND's own status.\n";
@@ -390,6 +396,13 @@ int main(int argc, char **argv)
 	enum via via;
 	int cmd, rc;
 
+	/* --why and --audit have options of their own (-g: a group of
+	 * the user asked about); they come first. */
+	if (argc > 1 && strncmp(argv[1], "--why", 5) == 0 &&
+	    (argv[1][5] == 0 || argv[1][5] == '='))
+		return cli_why(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "--audit") == 0)
+		return cli_audit(argc, argv);
 	cmd = parse_options(argc, argv, &o);
 	cli_opts = &o;
 	/* The library's own loader, on what the library will see. */

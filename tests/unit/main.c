@@ -83,6 +83,7 @@ int main(void)
 	suite_access();
 	suite_apply();
 	suite_prove();
+	suite_perm();
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
