@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "acl.h"
+#include "hold.h"
 #include "keys.h"
 #include "log.h"
 #include "mkdirs.h"
@@ -280,6 +281,8 @@ done:
 		remove_target(&t);
 	else if ((rule->keys & SM_HAS_REMOVE) && sm_onexit_enabled)
 		sm_onexit_remember(path, &t.st);	/* proven ours */
+	if (!o.step)	/* hold=yes: the program's own chmod cannot undo it */
+		sm_hold_remember(rule, t.fd, path);
 	close(t.fd);
 	if (t.dirfd >= 0)
 		close(t.dirfd);
