@@ -271,6 +271,16 @@ static unsigned held_on(const struct ident *id)
 	return 0;
 }
 
+unsigned sm_hold_fd(int fd)
+{
+	struct ident id;
+	int saved = errno;
+	unsigned held = ident_of(fd, &id) == 0 ? held_on(&id) : 0;
+
+	errno = saved;
+	return held;
+}
+
 /* Nonzero when info lines are written. */
 static int informing(void)
 {
@@ -284,7 +294,7 @@ static void log_now(int fd, const char *path, const char *what)
 
 	if (ident_of(fd, &now) == 0)
 		sm_log(SM_LOG_INFO, "%s: %s; it is mode %04o owner %u group %u",
-		       path, what, (unsigned)(now.mode & 07777),
+		       path && path[0] ? path : "(by descriptor)", what, (unsigned)(now.mode & 07777),
 		       (unsigned)now.uid, (unsigned)now.gid);
 }
 

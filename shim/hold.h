@@ -43,6 +43,10 @@ static inline int sm_hold_active(void)
 	return __atomic_load_n(&sm_hold_live, __ATOMIC_RELAXED) != 0;
 }
 
+/* The attributes held on the inode open as fd (any descriptor, O_PATH
+ * too); 0 when none, or when fd cannot be examined. */
+unsigned sm_hold_fd(int fd);
+
 /*
  * What a chmod of the inode open as fd (O_PATH or any descriptor) to mode
  * does: when the mode is held, nothing is changed, but the permission
