@@ -3,7 +3,7 @@
 # are missing and we are root (make test calls this first).
 #   deps.sh [EXTRA-PACKAGE...]
 set -eu
-pkgs="gcc make libc6-dev libcunit1-dev netcat-openbsd socat acl python3 util-linux golang-go strace"
+pkgs="gcc make libc6-dev libcunit1-dev netcat-openbsd socat acl python3 util-linux golang-go strace nginx-light python3-uvicorn curl"
 [ $# -gt 0 ] && pkgs="$pkgs $*"
 
 missing=""

@@ -82,6 +82,7 @@ int main(void)
 	suite_lifecycle();
 	suite_access();
 	suite_apply();
+	suite_hold();
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

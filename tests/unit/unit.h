@@ -15,6 +15,7 @@ void suite_apply(void);
 void suite_conf(void);
 void suite_lifecycle(void);
 void suite_access(void);
+void suite_hold(void);
 
 /* Makes a fresh private directory /tmp/sockmode-NAME.XXXXXX (mode 0700)
  * into dir (64 bytes); a failure ends the test. */
