@@ -155,19 +155,39 @@ struct job {
 	int err;	/* out: with held, the call's errno, or 0 */
 };
 
+/* Opens the job's target: the base descriptor itself (*own 0) for an
+ * empty path with AT_EMPTY_PATH, else the path in it, O_PATH. Returns
+ * the descriptor, or -1 with errno. */
+static int open_target(const struct job *j, int *own)
+{
+	*own = !(!j->path[0] && (j->c->flags & AT_EMPTY_PATH));
+	if (!*own)
+		return j->base;
+	return openat(j->base, j->path, O_PATH | O_CLOEXEC |
+		      (j->c->flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0));
+}
+
+/* Nonzero when the job's target, as the supervisor itself finds it, is
+ * held: the cheap first look. Only then is the call examined again as
+ * the program, whose own look-up decides. */
+static int held_as_seen_here(const struct job *j)
+{
+	int own, fd = open_target(j, &own), held;
+
+	if (fd < 0)
+		return 0;
+	held = sm_hold_fd(fd) != 0;
+	if (own)
+		close(fd);
+	return held;
+}
+
 static void act(void *arg)
 {
 	struct job *j = arg;
 	const struct call *c = j->c;
-	int fd, own = 1, rc;
+	int own, rc, fd = open_target(j, &own);
 
-	if (!j->path[0] && (c->flags & AT_EMPTY_PATH)) {
-		fd = j->base;	/* the descriptor itself */
-		own = 0;
-	} else {
-		fd = openat(j->base, j->path, O_PATH | O_CLOEXEC |
-			    (c->flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0));
-	}
 	if (fd < 0)
 		return;	/* the kernel says why, as it would have */
 	j->held = sm_hold_fd(fd) != 0;
@@ -201,7 +221,8 @@ void sup_hold_handle(int listener, const struct seccomp_notif *req,
 	j.base = base_dir((pid_t)req->pid, &c, path);
 	if (j.base == -1)
 		return;	/* EBADF and the like: the kernel says so */
-	if (sup_as_caller(listener, req, act, &j) == 0 && j.held) {
+	if (held_as_seen_here(&j) &&
+	    sup_as_caller(listener, req, act, &j) == 0 && j.held) {
 		resp->flags = 0;
 		resp->error = j.err ? -j.err : 0;
 		resp->val = j.err ? -1 : 0;
