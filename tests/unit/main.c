@@ -1,5 +1,6 @@
 /* main.c - runs every CUnit suite; exit status 1 when anything failed. */
 #include <CUnit/Basic.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,17 @@ socklen_t unit_addr(struct sockaddr_un *a, const char *dir, const char *name,
 	snprintf(path, sizeof a->sun_path, "%s/%s", dir, name);
 	strcpy(a->sun_path, path);
 	return sizeof *a;
+}
+
+int unit_opath(const char *dir, const char *name)
+{
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	CU_ASSERT_TRUE_FATAL(fd >= 0);
+	return fd;
 }
 
 void add_suite(const char *name, const CU_TestInfo *tests)

@@ -38,13 +38,7 @@ static int bound(const struct sm_rule *r, const char *name)
 /* An O_PATH descriptor of dir/name. */
 static int opath(const char *name)
 {
-	char path[128];
-	int fd;
-
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	CU_ASSERT_TRUE_FATAL(fd >= 0);
-	return fd;
+	return unit_opath(dir, name);
 }
 
 static struct stat stat_of(const char *name)

@@ -40,6 +40,9 @@ const char *unit_getenv(const char *name);
 socklen_t unit_addr(struct sockaddr_un *a, const char *dir, const char *name,
 		    char *path);
 
+/* An O_PATH|O_NOFOLLOW descriptor of dir/name; a failure ends the test. */
+int unit_opath(const char *dir, const char *name);
+
 /* Adds a suite named name with the NULL-terminated tests. */
 void add_suite(const char *name, const CU_TestInfo *tests);
 
