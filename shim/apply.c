@@ -257,10 +257,9 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_rule *rule,
 		goto done;
 
 	if ((rule->keys & (SM_HAS_OWNER | SM_HAS_GROUP)) &&
-	    fchownat(t.fd, "",
-		     rule->keys & SM_HAS_OWNER ? rule->uid : (uid_t)-1,
-		     rule->keys & SM_HAS_GROUP ? rule->gid : (gid_t)-1,
-		     AT_EMPTY_PATH) < 0 &&
+	    sm_chown_fd(t.fd,	/* the syscall: not the chown hook */
+			rule->keys & SM_HAS_OWNER ? rule->uid : (uid_t)-1,
+			rule->keys & SM_HAS_GROUP ? rule->gid : (gid_t)-1) < 0 &&
 	    !failed(&o, "chown"))
 		goto done;
 	if (set_permissions(&t, rule, mode, &o) < 0)

@@ -43,6 +43,8 @@ struct slot {
 unsigned sm_hold_live;		/* slots with held != 0 */
 static struct slot slots[SM_HOLD_SLOTS];	/* bss: costs nothing unused */
 static int full_logged;
+static unsigned sweep;		/* the next slot a full table looks at */
+#define SM_HOLD_SWEEP 4		/* how many, per bind */
 
 unsigned sm_hold_of_rule(const struct sm_rule *r)
 {
@@ -59,12 +61,15 @@ unsigned sm_hold_of_rule(const struct sm_rule *r)
 	return held;
 }
 
-/* Fills *id from statx(dirfd, path, flags), or from fstat/fstatat where
- * statx is unavailable (no birth time then). Returns 0, or -1 with errno. */
+/* Fills *id from statx(dirfd, path, flags), or from fstatat where statx
+ * is unavailable (an older kernel or C library, a seccomp profile: no
+ * birth time then, the inode number alone tells). Returns 0, or -1 with
+ * errno. */
 static int ident_at(int dirfd, const char *path, int flags, struct ident *id)
 {
-	struct statx x;
 	struct stat st;
+#ifdef STATX_BTIME	/* glibc >= 2.28, musl >= 1.2.5 */
+	struct statx x;
 
 	if (statx(dirfd, path, flags | AT_STATX_SYNC_AS_STAT,
 		  STATX_BASIC_STATS | STATX_BTIME, &x) == 0) {
@@ -80,6 +85,7 @@ static int ident_at(int dirfd, const char *path, int flags, struct ident *id)
 	}
 	if (errno != ENOSYS && errno != EPERM)	/* EPERM: a seccomp profile */
 		return -1;
+#endif
 	if (fstatat(dirfd, path, &st, flags) < 0)
 		return -1;
 	id->dev = st.st_dev;
@@ -162,8 +168,8 @@ static int reusable(struct slot *s, const struct ident *id)
 /*
  * Takes a slot for id: a free one, one that held an inode with id's
  * number (that inode is gone: its number is id's now), or, when every
- * slot is held, one whose path no longer names its inode. Returns it,
- * or NULL.
+ * slot is held, one whose path no longer names its inode (of the next
+ * SM_HOLD_SWEEP looked at). Returns it, or NULL.
  */
 static struct slot *claim(const struct ident *id)
 {
@@ -179,8 +185,12 @@ static struct slot *claim(const struct ident *id)
 			give_back(s);
 		}
 	}
-	for (i = 0; i < SM_HOLD_SLOTS; i++) {
-		struct slot *s = &slots[i];
+	/* Full: a few slots a time, round the table, so that a process
+	 * holding 64 live sockets pays a few look-ups a bind, not 64. */
+	for (i = 0; i < SM_HOLD_SWEEP; i++) {
+		struct slot *s = &slots[__atomic_fetch_add(&sweep, 1,
+							   __ATOMIC_RELAXED) %
+					SM_HOLD_SLOTS];
 		struct ident now;
 
 		seq = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
@@ -351,7 +361,7 @@ int sm_hold_chown(int fd, const char *path, uid_t uid, gid_t gid)
 		g = id.gid;
 		kept |= gid != id.gid ? SM_HOLD_GROUP : 0;
 	}
-	if (syscall(SYS_fchownat, fd, "", u, g, AT_EMPTY_PATH) < 0)
+	if (sm_chown_fd(fd, u, g) < 0)
 		return -1;
 	if (held && informing()) {
 		size_t n = 0;
@@ -384,4 +394,5 @@ void sm_hold_reset(void)
 	}
 	sm_hold_live = 0;
 	full_logged = 0;
+	sweep = 0;
 }

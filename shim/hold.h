@@ -28,8 +28,9 @@ unsigned sm_hold_of_rule(const struct sm_rule *rule);
  * bind created and the policy has just set; path as the program gave it,
  * made absolute against the current directory) with what rule holds: its
  * device, inode and birth time, and its mode, owner and group as they are
- * now (statx). A slot of an inode that no longer exists is reused; when
- * every slot holds a live socket, logs once and holds no more. Returns 0,
+ * now (statx). A slot of an inode that no longer exists is reused (when
+ * the table is full, found a few slots per call); when none is found,
+ * logs once and does not hold this one. Returns 0,
  * or -1 when not held (nothing to hold, table full, statx failed). Keeps
  * errno. Allocation-free, lock-free, async-signal-safe.
  */

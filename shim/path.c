@@ -108,6 +108,11 @@ int sm_chmod_fd(int fd, mode_t mode)
 			    mode);
 }
 
+int sm_chown_fd(int fd, uid_t uid, gid_t gid)
+{
+	return (int)syscall(SYS_fchownat, fd, "", uid, gid, AT_EMPTY_PATH);
+}
+
 int sm_resolve_dir(const char *path, char *out, size_t size)
 {
 	char dir[SM_SUN_PATH_SIZE], proc[SM_PROC_FD_PATH_SIZE];

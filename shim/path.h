@@ -44,6 +44,14 @@ const char *sm_proc_fd_path(int fd, char *buf);
 int sm_chmod_fd(int fd, mode_t mode);
 
 /*
+ * Sets the owner and group ((uid_t)-1/(gid_t)-1: unchanged) of the inode
+ * open as fd (O_PATH is enough): fchownat(AT_EMPTY_PATH), as the system
+ * call, never through the library's own fchownat() hook. Returns 0, or
+ * -1 with errno.
+ */
+int sm_chown_fd(int fd, uid_t uid, gid_t gid);
+
+/*
  * Writes into out (size bytes) the path of path's file with the symlinks
  * of its directory resolved: the kernel's name for the directory (opened
  * O_PATH, read back through /proc/self/fd), '/', the last component.
