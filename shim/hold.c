@@ -11,11 +11,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "keys.h"
 #include "log.h"
 #include "path.h"
 
@@ -196,10 +194,12 @@ static struct slot *claim(const struct ident *id)
 		seq = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
 		if (!take(s, seq))
 			continue;
-		if (!s->held || ident_at(AT_FDCWD, s->path, AT_SYMLINK_NOFOLLOW,
-					 &now) < 0 || !S_ISSOCK(now.mode) ||
-		    !same_inode(s->dev, s->ino, s->bsec, s->bnsec,
-				s->has_btime, &now))
+		if (!s->held ||
+		    (s->path[0] &&	/* a path to look at */
+		     (ident_at(AT_FDCWD, s->path, AT_SYMLINK_NOFOLLOW,
+			       &now) < 0 || !S_ISSOCK(now.mode) ||
+		      !same_inode(s->dev, s->ino, s->bsec, s->bnsec,
+				  s->has_btime, &now))))
 			return s;	/* its socket file is gone */
 		give_back(s);
 	}
@@ -227,7 +227,7 @@ int sm_hold_remember(const struct sm_rule *rule, int fd, const char *path)
 		return -1;
 	}
 	if (sm_abs_path(path, s->path, sizeof s->path) < 0)
-		s->path[0] = '\0';	/* never found dead: kept while full */
+		s->path[0] = '\0';	/* never found gone: kept while full */
 	fill(s, &id, held);
 	errno = saved;
 	return 0;

@@ -12,7 +12,7 @@
 #include "rule.h"
 
 /* How many socket files one process holds at once. */
-#define SM_HOLD_SLOTS 64
+#define SM_HOLD_SLOTS 64u
 
 /* Which attributes of an inode are held. */
 enum { SM_HOLD_MODE = 1u << 0, SM_HOLD_OWNER = 1u << 1,
