@@ -58,6 +58,13 @@ static int have_real(void)
  * which rejects them (EINVAL) without touching a file. */
 #define KNOWN_FLAGS (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)
 
+/* Nonzero for the empty path of AT_EMPTY_PATH (a NULL one is the
+ * kernel's EFAULT, left to it). */
+static int is_empty(const char *path)
+{
+	return path && !path[0];
+}
+
 /*
  * Opens, once, the inode the call names: dirfd itself for an empty path
  * with AT_EMPTY_PATH (*own 0), else path relative to dirfd, as O_PATH,
@@ -68,10 +75,10 @@ static int have_real(void)
 static int open_target(int dirfd, const char *path, int flags, int *own)
 {
 	*own = 0;
-	if (path && !path[0] && (flags & AT_EMPTY_PATH) && dirfd != AT_FDCWD)
+	if (is_empty(path) && (flags & AT_EMPTY_PATH) && dirfd != AT_FDCWD)
 		return dirfd;
 	*own = 1;
-	if (path && !path[0] && (flags & AT_EMPTY_PATH))
+	if (is_empty(path) && (flags & AT_EMPTY_PATH))
 		path = ".";	/* AT_FDCWD: the current directory */
 	return openat(dirfd, path, O_PATH | O_CLOEXEC |
 		      (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0));
@@ -138,6 +145,11 @@ EXPORT int fchmodat(int dirfd, const char *path, mode_t mode, int flags)
 	if (!have_real())
 		return -1;
 	if (!sm_hold_active() || (flags & ~KNOWN_FLAGS))
+		return libc_fchmodat(dirfd, path, mode, flags);
+	/* dirfd itself: no name to look up twice. Unless its mode is held,
+	 * the real call (glibc before 2.39 says EINVAL to AT_EMPTY_PATH). */
+	if ((flags & AT_EMPTY_PATH) && is_empty(path) &&
+	    (dirfd == AT_FDCWD || !(sm_hold_fd(dirfd) & SM_HOLD_MODE)))
 		return libc_fchmodat(dirfd, path, mode, flags);
 	return sm_chmodat(dirfd, path, mode, flags);
 }
