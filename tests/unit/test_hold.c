@@ -122,6 +122,56 @@ static void held_attributes_stay(void)
 	unit_remove_dir(dir);
 }
 
+/* The exported calls themselves (hook_mode.c is linked in, as in the
+ * library): each form on the held socket keeps mode and group, returns
+ * 0 with errno kept; through a symlink too; lchown and fchmodat with
+ * AT_SYMLINK_NOFOLLOW act on the symlink itself; a missing file is the
+ * real ENOENT. */
+static void each_exported_call(void)
+{
+	static const struct sm_rule r = { .keys = SM_HAS_MODE | SM_HAS_GROUP,
+					  .mode = 0640, .gid = 65534 };
+	char sock[128], link[128], missing[128];
+	int s, d, fd;
+	struct stat st;
+
+	unit_make_dir(dir, "hold");
+	sm_hold_reset();
+	s = bound(&r, "s");
+	snprintf(sock, sizeof sock, "%s/s", dir);
+	snprintf(link, sizeof link, "%s/l", dir);
+	snprintf(missing, sizeof missing, "%s/missing", dir);
+	CU_ASSERT_EQUAL(symlink("s", link), 0);
+	d = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fd = opath("s");
+	errno = 4242;
+	CU_ASSERT_EQUAL(chmod(sock, 0666), 0);
+	CU_ASSERT_EQUAL(chmod(link, 0666), 0);
+	CU_ASSERT_EQUAL(fchmodat(d, "s", 0666, 0), 0);
+	CU_ASSERT_EQUAL(fchmodat(d, "s", 0666, AT_SYMLINK_NOFOLLOW), 0);
+	CU_ASSERT_EQUAL(chown(sock, -1, 0), 0);
+	CU_ASSERT_EQUAL(lchown(sock, -1, 0), 0);
+	CU_ASSERT_EQUAL(fchownat(d, "s", -1, 0, 0), 0);
+	CU_ASSERT_EQUAL(fchownat(fd, "", -1, 0, AT_EMPTY_PATH), 0);
+	CU_ASSERT_EQUAL(errno, 4242);
+	st = stat_of("s");
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0640);
+	CU_ASSERT_EQUAL(st.st_gid, 65534);
+	CU_ASSERT_EQUAL(lchown(link, -1, 0), 0);	/* the symlink's own */
+	CU_ASSERT_EQUAL(stat_of("l").st_gid, 0);
+	CU_ASSERT_EQUAL(fchmodat(d, "l", 0600, AT_SYMLINK_NOFOLLOW), -1);
+	CU_ASSERT_EQUAL(errno, EOPNOTSUPP);
+	CU_ASSERT_EQUAL(chmod(missing, 0600), -1);
+	CU_ASSERT_EQUAL(errno, ENOENT);
+	CU_ASSERT_EQUAL(chown(missing, 0, 0), -1);
+	CU_ASSERT_EQUAL(errno, ENOENT);
+	close(fd);
+	close(d);
+	close(s);
+	sm_hold_reset();
+	unit_remove_dir(dir);
+}
+
 /* A caller that may not change the file gets the real call's EPERM for a
  * held attribute too: the permission check is made. */
 static void held_but_not_permitted(void)
@@ -244,6 +294,7 @@ void suite_hold(void)
 	static const CU_TestInfo tests[] = {
 		{ "a rule holds what it sets", rule_holds_what_it_sets },
 		{ "held attributes stay", held_attributes_stay },
+		{ "each exported call", each_exported_call },
 		{ "held but not permitted: EPERM", held_but_not_permitted },
 		{ "a replaced inode is not held", replaced_inode_not_held },
 		{ "table full, then reclaimed", table_full_then_reclaimed },
