@@ -57,7 +57,7 @@ $(B)/libsockmode.so: $(SHIM_OBJ)
 
 # The command links the shim's parsing objects: same keys, same parser.
 CLI_SRC = $(sort $(wildcard cli/*.c))
-CLI_SHIM_OBJ = $(filter-out $(B)/shim/hook.o,$(SHIM_OBJ))
+CLI_SHIM_OBJ = $(filter-out $(B)/shim/hook.o $(B)/shim/hook_mode.o,$(SHIM_OBJ))
 $(B)/sockmode: $(CLI_SRC) $(wildcard cli/*.h) $(CLI_SHIM_OBJ)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(WERROR) -Ishim \
 		-DSOCKMODE_LIBDIR=\"$(PREFIX)/lib\" $(LDFLAGS) -o $@ \
@@ -131,7 +131,7 @@ bench: lib
 # libFuzzer on the rules-file parser, FUZZ_SECONDS (default 60) long.
 # A crash leaves crash-* in $(B)/fuzz: add it to tests/fuzz/corpus.
 FUZZ_SECONDS ?= 60
-FUZZ_SRC = $(filter-out shim/hook.c,$(SHIM_SRC))
+FUZZ_SRC = $(filter-out shim/hook.c shim/hook_mode.c,$(SHIM_SRC))
 $(B)/fuzz/conf_fuzz: tests/fuzz/conf_fuzz.c $(FUZZ_SRC) $(SHIM_HDR)
 	@mkdir -p $(@D)
 	clang $(CPPFLAGS) -g -O1 -Ishim -fsanitize=fuzzer,address,undefined \

@@ -877,6 +877,9 @@ for g in born reach proof acl umask resolve; do
 done
 echo
 
+# hold=yes: chmod while holding a socket file (issue 14).
+bash "$HERE/hold.sh" "$BUILD" "$Q"
+
 echo "## Notes"
 echo
 if awk -v a="$R_ACT" -v b="$R_ACTD" 'BEGIN { exit !(a > 2.5 || b > 2.5) }'; then

@@ -432,6 +432,10 @@ void sup_handle(int listener, const struct seccomp_notif *req,
 
 	resp->id = req->id;
 	pass(resp);
+	if (req->data.arch == SUP_AUDIT_ARCH && sup_hold_wants(req->data.nr)) {
+		sup_hold_handle(listener, req, resp);	/* chmod, chown */
+		return;
+	}
 	if (req->data.arch != SUP_AUDIT_ARCH ||
 	    (req->data.nr != __NR_bind && req->data.nr != SUP_NR_BIND_ALT))
 		return;
@@ -483,4 +487,32 @@ void sup_handle(int listener, const struct seccomp_notif *req,
 out:
 	if (entered && fchdir(root_fd) < 0)
 		_exit(111);	/* cannot happen: "/" is open */
+}
+
+int sup_as_caller(int listener, const struct seccomp_notif *req,
+		  void (*fn)(void *arg), void *arg)
+{
+	char status[64];
+	const char *why;
+	struct thread t;
+	int err;
+
+	snprintf(status, sizeof status, "/proc/%d/status", (int)req->pid);
+	if (see_as((pid_t)req->pid, 0, &why) < 0 ||
+	    read_status(status, &t, their_groups) < 0)
+		return -1;
+	if (!still_valid(listener, req->id)) {
+		errno = ESRCH;
+		return -1;
+	}
+	if (!same_ident(&t.id, &self) && become(&t.id) < 0) {
+		err = errno;
+		restore();
+		errno = err;
+		return -1;
+	}
+	fn(arg);
+	if (!same_ident(&t.id, &self))
+		restore();
+	return 0;
 }

@@ -72,6 +72,9 @@ static void describe_extras(const struct sm_rule *r, char *buf, size_t size)
 		if ((r->keys & SM_HAS_DIRFIX) && r->dirfix)
 			append(buf, size, ", the existing one too (dirfix=yes)");
 	}
+	if ((r->keys & SM_HAS_HOLD) && !r->hold)
+		append(buf, size, "; hold=no: the program's own chmod/chown "
+		       "may change it");
 	for (i = 0; i < r->nacl; i++) {
 		const struct sm_acl_entry *e = &r->acl[i];
 

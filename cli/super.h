@@ -41,4 +41,49 @@ int sup_init(const struct sm_policy *pol);
 void sup_handle(int listener, const struct seccomp_notif *req,
 		struct seccomp_notif_resp *resp);
 
+/*
+ * Runs fn(arg) once as thread req->pid of the program: its file-system
+ * credentials, groups and capabilities, after checking that it sees the
+ * file system as we do and that req is still pending. Returns 0 when fn
+ * ran, or -1 with errno when it could not (fn not called). Exits the
+ * supervisor, as sup_handle() does, if it cannot get its own credentials
+ * back.
+ */
+int sup_as_caller(int listener, const struct seccomp_notif *req,
+		  void (*fn)(void *arg), void *arg);
+
+/* hold=yes under the supervisor (cli/notify_hold.c): the chmod and chown
+ * calls the filter also stops, with the numbers of this architecture. */
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452	/* Linux >= 6.6, the common syscall table */
+#endif
+#if defined(__x86_64__)
+#define SUP_HOLD_NNR 6
+#define SUP_HOLD_FILTER \
+	SUP_HOLD_JEQ(__NR_chmod, 6), SUP_HOLD_JEQ(__NR_fchmodat, 5), \
+	SUP_HOLD_JEQ(SYS_fchmodat2, 4), SUP_HOLD_JEQ(__NR_chown, 3), \
+	SUP_HOLD_JEQ(__NR_lchown, 2), SUP_HOLD_JEQ(__NR_fchownat, 1),
+#else	/* the common table: only the *at forms */
+#define SUP_HOLD_NNR 3
+#define SUP_HOLD_FILTER \
+	SUP_HOLD_JEQ(__NR_fchmodat, 3), SUP_HOLD_JEQ(SYS_fchmodat2, 2), \
+	SUP_HOLD_JEQ(__NR_fchownat, 1),
+#endif
+/* "nr goes to the listener": jump over the `left` - 1 checks after it and
+ * the ALLOW that ends them. */
+#define SUP_HOLD_JEQ(nr, left) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, left, 0)
+
+/* Nonzero for a syscall number of SUP_HOLD_FILTER. */
+int sup_hold_wants(long nr);
+
+/*
+ * Answers one notified chmod/chown call (resp already says CONTINUE):
+ * when its target is a socket file the supervisor holds, does what
+ * sm_hold_chmod()/sm_hold_chown() do, as the program, and answers their
+ * result; any other target, or a call it cannot examine, continues in
+ * the kernel untouched.
+ */
+void sup_hold_handle(int listener, const struct seccomp_notif *req,
+		     struct seccomp_notif_resp *resp);
+
 #endif

@@ -60,8 +60,11 @@ static int install_filter(void)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 			 offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_bind, 2, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SUP_NR_BIND_ALT, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_bind,
+			 2 + SUP_HOLD_NNR, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SUP_NR_BIND_ALT,
+			 1 + SUP_HOLD_NNR, 0),
+		SUP_HOLD_FILTER	/* chmod, chown: hold=yes (notify_hold.c) */
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
 	};

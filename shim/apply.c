@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "acl.h"
+#include "hold.h"
 #include "keys.h"
 #include "log.h"
 #include "mkdirs.h"
@@ -370,10 +371,9 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_policy *pol,
 		goto done;
 
 	if ((rule->keys & (SM_HAS_OWNER | SM_HAS_GROUP)) &&
-	    fchownat(t.fd, "",
-		     rule->keys & SM_HAS_OWNER ? rule->uid : (uid_t)-1,
-		     rule->keys & SM_HAS_GROUP ? rule->gid : (gid_t)-1,
-		     AT_EMPTY_PATH) < 0 &&
+	    sm_chown_fd(t.fd,	/* the syscall: not the chown hook */
+			rule->keys & SM_HAS_OWNER ? rule->uid : (uid_t)-1,
+			rule->keys & SM_HAS_GROUP ? rule->gid : (gid_t)-1) < 0 &&
 	    !failed(&o, "chown"))
 		goto done;
 	if (set_permissions(&t, rule, mode, &o) < 0)
@@ -394,6 +394,8 @@ done:
 		remove_target(&t);
 	else if ((rule->keys & SM_HAS_REMOVE) && sm_onexit_enabled)
 		sm_onexit_remember(path, &t.st);	/* proven ours */
+	if (!o.step)	/* hold=yes: the program's own chmod cannot undo it */
+		sm_hold_remember(rule, t.fd, path);
 	close(t.fd);
 	if (t.dirfd >= 0)
 		close(t.dirfd);

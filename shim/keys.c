@@ -86,14 +86,25 @@ static const char *parse_dirgroup(const char *s, struct sm_rule *r)
 	return sm_lookup_group(s, &r->dirgid);
 }
 
-static const char *parse_dirfix(const char *s, struct sm_rule *r)
+/* "yes" or "no" into *out (1 or 0). NULL or a message. */
+static const char *parse_yes_no(const char *s, int *out)
 {
 	if (!*s)
 		return "empty value";
 	if (strcmp(s, "yes") != 0 && strcmp(s, "no") != 0)
 		return "must be yes or no";
-	r->dirfix = s[0] == 'y';
+	*out = s[0] == 'y';
 	return NULL;
+}
+
+static const char *parse_dirfix(const char *s, struct sm_rule *r)
+{
+	return parse_yes_no(s, &r->dirfix);
+}
+
+static const char *parse_hold(const char *s, struct sm_rule *r)
+{
+	return parse_yes_no(s, &r->hold);
 }
 
 const struct sm_key_need *sm_keys_unmet(unsigned keys,
@@ -125,10 +136,11 @@ const struct sm_key sm_keys[SM_NKEYS] = {
 	{ "dirgroup", "SOCKMODE_DIRGROUP", SM_HAS_DIRGROUP, parse_dirgroup },
 	{ "dirfix", "SOCKMODE_DIRFIX", SM_HAS_DIRFIX, parse_dirfix },
 	{ "acl", "SOCKMODE_ACL", SM_HAS_ACL, sm_parse_acl },
+	{ "hold", "SOCKMODE_HOLD", SM_HAS_HOLD, parse_hold },
 };
 const size_t sm_nkeys = sizeof sm_keys / sizeof sm_keys[0];
 _Static_assert(sizeof sm_keys / sizeof sm_keys[0] == SM_NKEYS &&
-	       SM_HAS_ACL == 1u << (SM_NKEYS - 1),
+	       SM_HAS_HOLD == 1u << (SM_NKEYS - 1),
 	       "SM_NKEYS: one row per key, one SM_HAS_ bit per row");
 
 const struct sm_key *sm_key_find(const char *name, size_t len)

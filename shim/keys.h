@@ -20,13 +20,13 @@ struct sm_key {
 	const char *(*parse)(const char *value, struct sm_rule *rule);
 };
 
-#define SM_NKEYS 11
+#define SM_NKEYS 12
 extern const struct sm_key sm_keys[SM_NKEYS];
 extern const size_t sm_nkeys;	/* SM_NKEYS */
 
 /* The rules file's list of keys, for messages. */
 #define SM_KEY_NAMES "mode, umask, owner, group, stale, remove, dirmode, " \
-	"dirowner, dirgroup, dirfix, acl"
+	"dirowner, dirgroup, dirfix, acl, hold"
 
 /* A key whose value needs another key given too, as each front end says
  * it. (mode with umask, the other mistake between keys, each front end

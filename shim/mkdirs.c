@@ -106,7 +106,7 @@ static int set_attrs(const struct sm_rule *r, int fd, const struct stat *st)
 	mode_t mode = r->dirmode | (st->st_mode & (S_ISGID | S_ISVTX));
 	int owned = uid == st->st_uid && gid == st->st_gid;
 
-	if (!owned && fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0)
+	if (!owned && sm_chown_fd(fd, uid, gid) < 0)
 		return -1;
 	if (!(r->keys & SM_HAS_DIRMODE))
 		return 0;

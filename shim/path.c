@@ -122,7 +122,15 @@ int sm_chmod_fd(int fd, mode_t mode)
 		return 0;
 	if (errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP)
 		return -1;
-	return chmod(sm_proc_fd_path(fd, proc), mode);
+	/* The syscall, not chmod(): the library's own chmod() hook is not
+	 * for its own calls. */
+	return (int)syscall(SYS_fchmodat, AT_FDCWD, sm_proc_fd_path(fd, proc),
+			    mode);
+}
+
+int sm_chown_fd(int fd, uid_t uid, gid_t gid)
+{
+	return (int)syscall(SYS_fchownat, fd, "", uid, gid, AT_EMPTY_PATH);
 }
 
 int sm_fd_name(int fd, char *out, size_t size)

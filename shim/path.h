@@ -64,6 +64,14 @@ int sm_fd_name(int fd, char *out, size_t size);
 int sm_dir_removed(const char *path);
 
 /*
+ * Sets the owner and group ((uid_t)-1/(gid_t)-1: unchanged) of the inode
+ * open as fd (O_PATH is enough): fchownat(AT_EMPTY_PATH), as the system
+ * call, never through the library's own fchownat() hook. Returns 0, or
+ * -1 with errno.
+ */
+int sm_chown_fd(int fd, uid_t uid, gid_t gid);
+
+/*
  * Writes into out (size bytes) the path of path's file with the symlinks
  * of its directory resolved: the kernel's name for the directory (opened
  * O_PATH, named by sm_fd_name()), '/', the last component (a last

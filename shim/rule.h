@@ -17,6 +17,7 @@ enum {
 	SM_HAS_DIRGROUP = 1u << 8,	/* dirgroup= */
 	SM_HAS_DIRFIX = 1u << 9,	/* dirfix=yes|no */
 	SM_HAS_ACL = 1u << 10,		/* acl=u:NAME:rw,g:NAME:rw */
+	SM_HAS_HOLD = 1u << 11,		/* hold=yes|no (default yes) */
 };
 
 /* The keys that make missing parent directories. */
@@ -50,6 +51,7 @@ struct sm_rule {
 	uid_t diruid;		/* with SM_HAS_DIROWNER */
 	gid_t dirgid;		/* with SM_HAS_DIRGROUP */
 	int dirfix;		/* dirfix=yes: existing parent changed too */
+	int hold;		/* with SM_HAS_HOLD: 1 yes, 0 no (issue 14) */
 	unsigned nacl;		/* with SM_HAS_ACL: entries in acl, >= 1 */
 	struct sm_acl_entry acl[SM_ACL_MAX];	/* users, then groups,
 						 * each by ascending id */

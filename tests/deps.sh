@@ -7,7 +7,8 @@
 #   deps.sh [EXTRA-PACKAGE...]
 set -eu
 pkgs="gcc make libc6-dev libcunit1-dev netcat-openbsd socat acl python3
-util-linux mount golang-go strace nginx-light fcgiwrap nodejs curl"
+util-linux mount golang-go strace nginx-light fcgiwrap nodejs curl
+python3-uvicorn"
 [ $# -gt 0 ] && pkgs="$pkgs $*"
 
 missing=""

@@ -51,9 +51,9 @@ test_conf_errors_all_at_once_and_fail_closed() {
 	out=$(shim SOCKMODE_CONFIG="$T/bad.conf" -- "$TOOLS/bindprobe" path "$T/ok.sock" 2>"$T/err")
 	assert_eq "bind under a bad file" "path rc=-1 errno=EACCES" "$out"
 	[ ! -e "$T/ok.sock" ] || fail "a socket was created under an invalid configuration"
-	grep -qxF "sockmode: $T/bad.conf:2:1: no keys after the pattern (keys: mode, umask, owner, group, stale, remove, dirmode, dirowner, dirgroup, dirfix, acl)" "$T/err" ||
+	grep -qxF "sockmode: $T/bad.conf:2:1: no keys after the pattern (keys: mode, umask, owner, group, stale, remove, dirmode, dirowner, dirgroup, dirfix, acl, hold)" "$T/err" ||
 		fail "line 2 not reported: $(cat "$T/err")"
-	grep -qxF "sockmode: $T/bad.conf:3:$((${#T} + 14)): unknown key 'perm' (keys: mode, umask, owner, group, stale, remove, dirmode, dirowner, dirgroup, dirfix, acl)" "$T/err" ||
+	grep -qxF "sockmode: $T/bad.conf:3:$((${#T} + 14)): unknown key 'perm' (keys: mode, umask, owner, group, stale, remove, dirmode, dirowner, dirgroup, dirfix, acl, hold)" "$T/err" ||
 		fail "line 3 not reported: $(cat "$T/err")"
 	grep -qxF "sockmode: $T/bad.conf:4:$((${#T} + 10)): owner=no-such-user-x: unknown user" "$T/err" ||
 		fail "line 4 not reported: $(cat "$T/err")"

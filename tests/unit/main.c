@@ -1,5 +1,6 @@
 /* main.c - runs every CUnit suite; exit status 1 when anything failed. */
 #include <CUnit/Basic.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,17 @@ socklen_t unit_addr(struct sockaddr_un *a, const char *dir, const char *name,
 	return sizeof *a;
 }
 
+int unit_opath(const char *dir, const char *name)
+{
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	CU_ASSERT_TRUE_FATAL(fd >= 0);
+	return fd;
+}
+
 void add_suite(const char *name, const CU_TestInfo *tests)
 {
 	CU_pSuite s = CU_add_suite(name, NULL, NULL);
@@ -84,6 +96,7 @@ int main(void)
 	suite_apply();
 	suite_prove();
 	suite_perm();
+	suite_hold();
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

@@ -152,13 +152,7 @@ static int apply_errno(const struct sm_rule *r, const char *name)
  * cannot get the same inode number while the test looks. */
 static int hold(const char *name)
 {
-	char path[128];
-	int fd;
-
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	CU_ASSERT_TRUE_FATAL(fd >= 0);
-	return fd;
+	return unit_opath(dir, name);
 }
 
 /* The inode at dir/name (lstat), or 0 when there is none. */

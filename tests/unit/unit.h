@@ -17,6 +17,7 @@ void suite_lifecycle(void);
 void suite_access(void);
 void suite_prove(void);
 void suite_perm(void);
+void suite_hold(void);
 
 /* Makes a fresh private directory /tmp/sockmode-NAME.XXXXXX (mode 0700)
  * into dir (64 bytes); a failure ends the test. */
@@ -44,6 +45,9 @@ socklen_t unit_addr(struct sockaddr_un *a, const char *dir, const char *name,
 /* The decision sm_apply() gets for rule r alone, without a policy to
  * check it against after the bind. */
 #define UNIT_RULE(r) (&(struct sm_decision){ (r), 0 })
+
+/* An O_PATH|O_NOFOLLOW descriptor of dir/name; a failure ends the test. */
+int unit_opath(const char *dir, const char *name);
 
 /* Adds a suite named name with the NULL-terminated tests. */
 void add_suite(const char *name, const CU_TestInfo *tests);
