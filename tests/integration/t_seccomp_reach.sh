@@ -131,3 +131,58 @@ test_seccomp_docker_profile_exits_111() {
 	assert_eq "the message" "sockmode: cannot run the command under the seccomp supervisor: the supervisor cannot take the program's sockets (pidfd_getfd refused; Docker's default seccomp profile refuses it without CAP_SYS_PTRACE: docker run --cap-add SYS_PTRACE): Operation not permitted" \
 		"$(cat "$T/err")"
 }
+
+# --via=auto inspects the command and must exec that very file: while
+# an attacker keeps exchanging a dynamic and a static build of bindprobe
+# under the name the command is found by in $PATH, every run's socket
+# must get the policy (a static program run with the library would keep
+# the kernel's 0755: a win).
+test_seccomp_auto_execs_what_it_inspected() {
+	local i n=300 wins=0 ran_static=0
+	sc_static bindprobe
+	mkdir "$T/bin" "$T/s"
+	mv "$T/bindprobe" "$T/bin/prog"
+	cp "$TOOLS/bindprobe" "$T/bin/other"
+	start_bg atk "$TOOLS/exchanger" "$T/bin/prog" "$T/bin/other" "$T/stop"
+	wait_until "the attacker" 5 grep -qx ready "$T/atk.out"
+	for ((i = 0; i < n; i++)); do
+		env "${CLEAN_ENV[@]}" -u LD_PRELOAD PATH="$T/bin:$PATH" "$SC_BIN" \
+			-v -m 0666 -- prog path "$T/s/$i" >"$T/out" 2>"$T/err" ||
+			fail "run $i: $(cat "$T/err")"
+		grep -q "chose seccomp" "$T/err" && ran_static=$((ran_static + 1))
+		[ "$(mode_of "$T/s/$i")" = 666 ] || wins=$((wins + 1))
+	done
+	: >"$T/stop"
+	wait_until "the attacker to stop" 5 grep -q '^swaps=' "$T/atk.out"
+	note "$n runs, $ran_static chose seccomp, $(tail -n 1 "$T/atk.out")"
+	if [ "$ran_static" -eq 0 ] || [ "$ran_static" -eq "$n" ]; then
+		fail "the swap never changed auto's choice ($ran_static of $n chose seccomp)"
+	fi
+	assert_eq "sockets without the policy's 0666 (attacker wins)" 0 "$wins"
+	echo "result: command swap: 0 wins in $n runs ($ran_static chose seccomp)"
+}
+
+# Found once, run once: the exit codes of execvp(3) (126 not executable,
+# 127 not found), and a script still gets its own name as $0.
+test_seccomp_exec_exit_codes_and_scripts() {
+	local rc
+	mkdir "$T/bin"
+	# shellcheck disable=SC2016 # the scripts' own $0
+	printf '#!/bin/sh\necho "script $0"\n' >"$T/bin/scr"
+	# shellcheck disable=SC2016
+	printf 'echo "no #! $0"\n' >"$T/bin/bare"
+	: >"$T/bin/noexec"
+	chmod 755 "$T/bin/scr" "$T/bin/bare"
+	assert_eq "a script found in PATH" "script $T/bin/scr" \
+		"$(PATH="$T/bin:$PATH" sc -m 0666 -- scr)"
+	assert_eq "a file without #!" "no #! $T/bin/bare" "$(sc -m 0666 -- "$T/bin/bare")"
+	for args in "127 $T/nothing" "127 no-such-command-x" "126 $T/bin/noexec" "126 $T/bin"; do
+		rc=0
+		sc -m 0666 -- "${args#* }" 2>/dev/null || rc=$?
+		assert_eq "exit status of sockmode -- ${args#* }" "${args%% *}" "$rc"
+	done
+	rc=0
+	PATH="$T/bin:$PATH" sc -m 0666 -- noexec 2>"$T/err" || rc=$?
+	assert_eq "only a non-executable file in PATH" 126 "$rc"
+	assert_eq "its message" "sockmode: noexec: Permission denied" "$(cat "$T/err")"
+}
