@@ -28,14 +28,17 @@
 
 static const struct sm_policy *sup_pol;
 static int root_fd = -1;		/* "/": where we wait between binds */
-static struct stat root_st, mntns_st;	/* ours, to compare the program's */
+static struct statx root_stx;		/* ours, to compare the program's */
+static struct stat mntns_st;
 static gid_t their_groups[SUP_MAX_GROUPS];
 
 int sup_init(const struct sm_policy *pol)
 {
 	sup_pol = pol;
 	root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (root_fd < 0 || fstat(root_fd, &root_st) < 0 ||
+	if (root_fd < 0 ||
+	    statx(root_fd, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID,
+		  &root_stx) < 0 || !(root_stx.stx_mask & STATX_MNT_ID) ||
 	    stat("/proc/thread-self/ns/mnt", &mntns_st) < 0 ||
 	    sup_creds_init() < 0 || sup_reach_init() < 0)
 		return -1;
@@ -104,6 +107,22 @@ static int same_object(int dirfd, const char *name, const struct stat *want)
 	return st.st_dev == want->st_dev && st.st_ino == want->st_ino;
 }
 
+/* 1 when the root directory of the thread of procfd is ours: the same
+ * inode on the same mount (a chroot into a bind mount of "/" has our
+ * inode, not our submounts). 0 when not, -1 with errno. */
+static int same_root(int procfd)
+{
+	struct statx stx;
+
+	if (statx(procfd, "root", 0, STATX_INO | STATX_MNT_ID, &stx) < 0)
+		return -1;
+	return stx.stx_dev_major == root_stx.stx_dev_major &&
+	       stx.stx_dev_minor == root_stx.stx_dev_minor &&
+	       stx.stx_ino == root_stx.stx_ino &&
+	       (stx.stx_mask & STATX_MNT_ID) &&
+	       stx.stx_mnt_id == root_stx.stx_mnt_id;
+}
+
 /*
  * Checks that the thread of procfd sees the file system as we do (same
  * root, same mount namespace), so that its bind path means here what it
@@ -120,7 +139,7 @@ static int see_as(int procfd, int enter, const char **why)
 		errno = 0;
 		return -1;
 	}
-	same = same_object(procfd, "root", &root_st);
+	same = same_root(procfd);
 	if (same <= 0) {
 		*why = same < 0 ? "cannot see the program's root directory"
 			: "the program changed its root directory (chroot): "

@@ -186,3 +186,24 @@ test_seccomp_exec_exit_codes_and_scripts() {
 	assert_eq "only a non-executable file in PATH" 126 "$rc"
 	assert_eq "its message" "sockmode: noexec: Permission denied" "$(cat "$T/err")"
 }
+
+# A chroot into a bind mount of "/" has our root inode but not our
+# submounts: a path under one means another directory there. The
+# supervisor must see that it is another root and fail closed, not
+# bind in the submount (where the program never asked).
+test_seccomp_chroot_into_bind_mount_of_root() {
+	local out
+	sc_static bindprobe
+	mkdir "$T/sub" "$T/r"
+	# shellcheck disable=SC2016 # the inner script's own $1..$4
+	out=$(unshare -m --propagation private sh -c '
+		mount -t tmpfs none "$1/sub" && mount --bind / "$1/r" || exit 2
+		env -u LD_PRELOAD "$2" --via=seccomp -m 0666 -- \
+			/usr/sbin/chroot "$1/r" "$3" path "$1/sub/s" 2>"$1/err"
+		if [ -e "$1/sub/s" ]; then echo "in the submount"; fi
+		' sh "$T" "$SC_BIN" "$T/bindprobe") || fail "setup: $out"
+	assert_eq "a bind from the chroot" "path rc=-1 errno=EACCES" "$out"
+	grep -q "^sockmode: bind $T/sub/s: the program changed its root directory" \
+		"$T/err" || fail "message: $(cat "$T/err")"
+	[ ! -e "$T/sub/s" ] || fail "a socket file was made under the submount"
+}
