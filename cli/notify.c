@@ -235,19 +235,20 @@ static void bind_for(int listener, const struct seccomp_notif *req,
 	}
 	if (!same)
 		t.id.capeff = 0;
-	sockfd = take_socket(listener, req, procfd, &t, fd, path, resp);
-	if (sockfd < 0)
-		return;
 	if (sup_enter_netns(procfd, &netns, &why) < 0) {
 		cannot(resp, path, why, errno);
-		close(sockfd);
 		return;
 	}
+	/* take_socket() checks the notification after the last read. */
+	sockfd = take_socket(listener, req, procfd, &t, fd, path, resp);
+	if (sockfd < 0)
+		goto out;
 	if (!sup_same_ident(&t.id) && sup_become(&t.id) < 0) {
 		err = errno;
 		sup_restore();
 		cannot(resp, path, "cannot take on the program's credentials",
 		       err);
+		close(sockfd);
 		goto out;
 	}
 	umask(t.umask);	/* what a rule without a mode uses, as there */
@@ -257,10 +258,10 @@ static void bind_for(int listener, const struct seccomp_notif *req,
 	if (!sup_same_ident(&t.id))
 		sup_restore();
 	answer(resp, err);
+	close(sockfd);
 out:
 	if (netns)
 		sup_leave_netns();
-	close(sockfd);
 }
 
 /* /proc/TID of the thread that called bind(), as a directory
