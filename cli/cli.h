@@ -2,6 +2,7 @@
 #ifndef SOCKMODE_CLI_H
 #define SOCKMODE_CLI_H
 
+#include <limits.h>
 #include <stddef.h>
 
 #include "policy.h"
@@ -25,15 +26,6 @@ int cli_explain(const struct sm_policy *pol, const char *path);
  * environment not changed. */
 void cli_set_environment(const char *(*get)(const char *name), int with_lib);
 
-/* Finds cmd as execvp(3) would: as given when it holds a '/', else the
- * first executable regular file in $PATH. Writes it into out; returns 0,
- * or -1 when none was found. */
-int cli_find_command(const char *cmd, char *out, size_t size);
-
-/* Execs argv (searching $PATH). Returns only on failure, after a message:
- * 126 not executable, 127 not found. */
-int cli_exec(char **argv);
-
 /* What cli_inspect() finds out about a command file. */
 enum {
 	CLI_ELF = 1u << 0,	/* an ELF file of this byte order */
@@ -42,8 +34,29 @@ enum {
 	CLI_SETID = 1u << 3,	/* set-user-ID or set-group-ID */
 };
 
-/* The CLI_* bits that describe file; 0 when it cannot be read. */
-unsigned cli_inspect(const char *file);
+/* The command file, found and opened once: what is inspected is what
+ * is executed. */
+struct cli_command {
+	int fd;			/* open on it (close-on-exec), or -1 */
+	int err;		/* why not: ENOENT, EACCES, ... */
+	unsigned kind;		/* the CLI_* bits of the file */
+	char file[PATH_MAX];	/* its name (the command when not found) */
+};
+
+/* Finds cmd as execvp(3) would: as given when it holds a '/', else the
+ * first executable regular file in $PATH; opens and inspects it into
+ * *c (c->err: ENOENT none found, EACCES only ones we may not execute). */
+void cli_find_command(const char *cmd, struct cli_command *c);
+
+/* Execs exactly c's file with argv (an ELF file through its descriptor;
+ * a script by name, once more proven to be the same inode). Returns
+ * only on failure, after a message: 126 not executable (or replaced
+ * meanwhile), 127 not found. */
+int cli_exec(const struct cli_command *c, char **argv);
+
+/* The CLI_* bits that describe the file open at fd; 0 when it cannot
+ * be read. */
+unsigned cli_inspect(int fd);
 
 /*
  * Runs the seccomp supervisor of SPEC 7 for this process: forks it

@@ -166,16 +166,13 @@ static int has_go_magic(int fd)
 	return 0;
 }
 
-unsigned cli_inspect(const char *file)
+unsigned cli_inspect(int fd)
 {
 	unsigned kind = 0;
 	struct ehdr h;
 	struct stat st;
-	int fd, go;
+	int go;
 
-	fd = open(file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (st.st_mode & (S_ISUID | S_ISGID)))
 		kind |= CLI_SETID;
@@ -189,6 +186,5 @@ unsigned cli_inspect(const char *file)
 		if (go > 0)
 			kind |= CLI_GO;
 	}
-	close(fd);
 	return kind;
 }

@@ -9,19 +9,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
-#include <linux/capability.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/fsuid.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -31,227 +26,22 @@
 #include "path.h"
 #include "super.h"
 
-#ifndef PIDFD_THREAD
-#define PIDFD_THREAD O_EXCL	/* Linux >= 6.9: a pidfd for one thread */
-#endif
-
-#define MAX_GROUPS 65536	/* NGROUPS_MAX of Linux */
-
-/* The credentials that decide what a bind may do in the file system. */
-struct ident {
-	uid_t fsuid;
-	gid_t fsgid;
-	size_t ngroups;
-	gid_t *groups;		/* room for MAX_GROUPS */
-	uint64_t capeff;	/* effective capabilities */
-};
-
-/* What /proc/TID/status says about the thread that called bind(). */
-struct thread {
-	pid_t tgid;
-	mode_t umask;
-	struct ident id;
-};
-
 static const struct sm_policy *sup_pol;
 static int root_fd = -1;		/* "/": where we wait between binds */
-static struct stat root_st, mntns_st;	/* ours, to compare the program's */
-static struct ident self;		/* our own credentials */
-static struct __user_cap_data_struct self_caps[2];
-static gid_t self_groups[MAX_GROUPS], their_groups[MAX_GROUPS];
-static char status_buf[1 << 20];	/* a status with 65536 groups fits */
-
-/* The text after "KEY:" at the start of a line of buf, blanks skipped;
- * NULL when there is no such line. */
-static const char *status_field(const char *buf, const char *key)
-{
-	size_t n = strlen(key);
-	const char *p = buf;
-
-	while (p && *p) {
-		if (strncmp(p, key, n) == 0 && p[n] == ':') {
-			p += n + 1;
-			return p + strspn(p, " \t");
-		}
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return NULL;
-}
-
-/* Reads the index-th (from 0) number of the blank-separated list at p,
- * in base, into *out. Returns 0, or -1 when there is none. */
-static int nth_number(const char *p, int index, int base,
-		      unsigned long long *out)
-{
-	char *end;
-	int i;
-
-	if (!p)
-		return -1;
-	for (i = 0;; i++) {
-		p += strspn(p, " \t");
-		if (*p < '0' || *p > 'f')
-			return -1;
-		errno = 0;
-		*out = strtoull(p, &end, base);
-		if (end == p || errno)
-			return -1;
-		if (i == index)
-			return 0;
-		p = end;
-	}
-}
-
-/*
- * Reads file (a /proc/PID/status) into *t, its groups into groups (room
- * for MAX_GROUPS). Returns 0, or -1 with errno (EPROTO: a field is
- * missing, e.g. Umask before Linux 4.7).
- */
-static int read_status(const char *file, struct thread *t, gid_t *groups)
-{
-	unsigned long long v;
-	const char *p;
-	size_t len = 0;
-	ssize_t n = 0;
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	while (len < sizeof status_buf - 1) {
-		n = read(fd, status_buf + len, sizeof status_buf - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	if (n < 0)
-		return -1;
-	status_buf[len] = '\0';
-
-	t->id.groups = groups;
-	t->id.ngroups = 0;
-	if (nth_number(status_field(status_buf, "Tgid"), 0, 10, &v) < 0)
-		goto bad;
-	t->tgid = (pid_t)v;
-	if (nth_number(status_field(status_buf, "Umask"), 0, 8, &v) < 0)
-		goto bad;
-	t->umask = (mode_t)(v & 0777);
-	if (nth_number(status_field(status_buf, "Uid"), 3, 10, &v) < 0)
-		goto bad;
-	t->id.fsuid = (uid_t)v;
-	if (nth_number(status_field(status_buf, "Gid"), 3, 10, &v) < 0)
-		goto bad;
-	t->id.fsgid = (gid_t)v;
-	if (nth_number(status_field(status_buf, "CapEff"), 0, 16, &v) < 0)
-		goto bad;
-	t->id.capeff = v;
-	p = status_field(status_buf, "Groups");
-	if (!p)
-		goto bad;
-	while (t->id.ngroups < MAX_GROUPS && nth_number(p, 0, 10, &v) == 0) {
-		groups[t->id.ngroups++] = (gid_t)v;
-		p += strspn(p, " \t");
-		p += strspn(p, "0123456789");
-	}
-	return 0;
-bad:
-	errno = EPROTO;
-	return -1;
-}
-
-/* Nonzero when a and b are the same credentials. */
-static int same_ident(const struct ident *a, const struct ident *b)
-{
-	return a->fsuid == b->fsuid && a->fsgid == b->fsgid &&
-	       a->capeff == b->capeff && a->ngroups == b->ngroups &&
-	       memcmp(a->groups, b->groups, a->ngroups * sizeof *a->groups)
-		       == 0;
-}
-
-/* Sets our effective capabilities to eff, as far as we hold them
- * (permitted). Returns 0, or -1 with errno. */
-static int set_effective(uint64_t eff)
-{
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
-
-	memcpy(d, self_caps, sizeof d);
-	d[0].effective = (uint32_t)eff & d[0].permitted;
-	d[1].effective = (uint32_t)(eff >> 32) & d[1].permitted;
-	return (int)syscall(SYS_capset, &h, d);
-}
-
-/* Sets our file-system uid and gid. Returns 0, or -1 with errno EPERM
- * (setfsuid reports nothing: read back). */
-static int set_fsids(uid_t uid, gid_t gid)
-{
-	setfsgid(gid);
-	setfsuid(uid);
-	if ((gid_t)setfsgid((gid_t)-1) != gid ||
-	    (uid_t)setfsuid((uid_t)-1) != uid) {
-		errno = EPERM;
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Takes on who's groups, file-system ids and effective capabilities, so
- * that the bind is checked and its file owned as the program's would be.
- * Returns 0, or -1 with errno (then call restore()).
- */
-static int become(const struct ident *who)
-{
-	if ((who->ngroups != self.ngroups ||
-	     memcmp(who->groups, self.groups,
-		    who->ngroups * sizeof *who->groups) != 0) &&
-	    setgroups(who->ngroups, who->groups) < 0)
-		return -1;
-	if (set_fsids(who->fsuid, who->fsgid) < 0)
-		return -1;
-	/* Last: a non-zero fsuid dropped the file capabilities; this sets
-	 * exactly the program's (what of them we hold). */
-	return set_effective(who->capeff);
-}
-
-/*
- * Gets our own credentials back after become(). Exits the supervisor
- * when it cannot: it must never act for the next bind with another's
- * rights (the program's binds then fail with ENOSYS).
- */
-static void restore(void)
-{
-	/* Capabilities first: setfsuid() and setgroups() need ours. */
-	if (set_effective(self.capeff) < 0 ||
-	    set_fsids(self.fsuid, self.fsgid) < 0 ||
-	    setgroups(self.ngroups, self.groups) < 0 ||
-	    set_effective(self.capeff) < 0) {
-		char ebuf[32];
-
-		sm_log(SM_LOG_ERROR, "supervisor: cannot get its own "
-		       "credentials back: %s; exiting",
-		       sm_strerror(errno, ebuf, sizeof ebuf));
-		_exit(111);
-	}
-}
+static struct statx root_stx;		/* ours, to compare the program's */
+static struct stat mntns_st;
+static gid_t their_groups[SUP_MAX_GROUPS];
 
 int sup_init(const struct sm_policy *pol)
 {
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct thread me;
-
 	sup_pol = pol;
 	root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (root_fd < 0 || fstat(root_fd, &root_st) < 0 ||
-	    stat("/proc/self/ns/mnt", &mntns_st) < 0 ||
-	    syscall(SYS_capget, &h, self_caps) < 0 ||
-	    read_status("/proc/self/status", &me, self_groups) < 0)
+	if (root_fd < 0 ||
+	    statx(root_fd, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID,
+		  &root_stx) < 0 || !(root_stx.stx_mask & STATX_MNT_ID) ||
+	    stat("/proc/thread-self/ns/mnt", &mntns_st) < 0 ||
+	    sup_creds_init() < 0 || sup_reach_init() < 0)
 		return -1;
-	self = me.id;
 	return 0;
 }
 
@@ -306,115 +96,182 @@ static void cannot(struct seccomp_notif_resp *resp, const char *path,
 		answer(resp, EACCES);
 }
 
-/*
- * Checks that thread tid sees the file system as we do (same root, same
- * mount namespace), so that its bind path means here what it means
- * there; with enter, also enters its current directory (for a relative
- * path). Returns 0, or -1 with *why a message and errno the cause (0
- * when there is none).
- */
-static int see_as(pid_t tid, int enter, const char **why)
+/* Nonzero when the object at name in dirfd is *want (same device and
+ * inode); 0 when not, -1 with errno when it cannot be seen. */
+static int same_object(int dirfd, const char *name, const struct stat *want)
 {
-	char file[64];
 	struct stat st;
 
-	snprintf(file, sizeof file, "/proc/%d/root", (int)tid);
-	if (stat(file, &st) < 0) {
-		*why = "cannot see the program's root directory";
+	if (fstatat(dirfd, name, &st, 0) < 0)
 		return -1;
-	}
-	if (st.st_dev != root_st.st_dev || st.st_ino != root_st.st_ino) {
-		*why = "the program changed its root directory (chroot): "
-		       "cannot bind for it";
+	return st.st_dev == want->st_dev && st.st_ino == want->st_ino;
+}
+
+/* 1 when the root directory of the thread of procfd is ours: the same
+ * inode on the same mount (a chroot into a bind mount of "/" has our
+ * inode, not our submounts). 0 when not, -1 with errno. */
+static int same_root(int procfd)
+{
+	struct statx stx;
+
+	if (statx(procfd, "root", 0, STATX_INO | STATX_MNT_ID, &stx) < 0)
+		return -1;
+	return stx.stx_dev_major == root_stx.stx_dev_major &&
+	       stx.stx_dev_minor == root_stx.stx_dev_minor &&
+	       stx.stx_ino == root_stx.stx_ino &&
+	       (stx.stx_mask & STATX_MNT_ID) &&
+	       stx.stx_mnt_id == root_stx.stx_mnt_id;
+}
+
+/*
+ * Checks that the thread of procfd sees the file system as we do (same
+ * root, same mount namespace), so that its bind path means here what it
+ * means there; with enter, also enters its current directory (for a
+ * relative path). Returns 0, or -1 with *why a message and errno the
+ * cause (0 when there is none).
+ */
+static int see_as(int procfd, int enter, const char **why)
+{
+	int same, cwd;
+
+	if (procfd < 0) {
+		*why = "cannot see the program in /proc";
 		errno = 0;
 		return -1;
 	}
-	snprintf(file, sizeof file, "/proc/%d/ns/mnt", (int)tid);
-	if (stat(file, &st) < 0) {
-		*why = "cannot see the program's mount namespace";
+	same = same_root(procfd);
+	if (same <= 0) {
+		*why = same < 0 ? "cannot see the program's root directory"
+			: "the program changed its root directory (chroot): "
+			  "cannot bind for it";
+		errno = same < 0 ? errno : 0;
 		return -1;
 	}
-	if (st.st_dev != mntns_st.st_dev || st.st_ino != mntns_st.st_ino) {
-		*why = "the program is in another mount namespace: cannot "
-		       "bind for it";
-		errno = 0;
+	same = same_object(procfd, "ns/mnt", &mntns_st);
+	if (same <= 0) {
+		*why = same < 0 ? "cannot see the program's mount namespace"
+			: "the program is in another mount namespace: cannot "
+			  "bind for it";
+		errno = same < 0 ? errno : 0;
 		return -1;
 	}
-	snprintf(file, sizeof file, "/proc/%d/cwd", (int)tid);
-	if (enter && chdir(file) < 0) {
+	if (!enter)
+		return 0;
+	cwd = openat(procfd, "cwd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cwd < 0 || fchdir(cwd) < 0) {
+		int err = errno;
+
+		if (cwd >= 0)
+			close(cwd);
 		*why = "cannot enter the program's current directory";
+		errno = err;
 		return -1;
 	}
+	close(cwd);
 	return 0;
 }
 
-/* A pidfd of the calling thread (its own descriptor table), or of its
- * process before Linux 6.9. Returns it, or -1 with errno. */
-static int open_pidfd(pid_t tid, pid_t tgid)
-{
-	int fd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
-
-	if (fd < 0 && errno == EINVAL)
-		fd = (int)syscall(SYS_pidfd_open, tgid, 0);
-	return fd;
-}
-
 /*
- * Binds the program's descriptor fd to un (len bytes; its path path)
- * with rule, as thread tid of the program: its credentials, its umask.
- * The current directory is already the program's. Fills resp.
+ * Takes the program's socket fd for the bind of path: a pidfd of the
+ * calling thread, then (the notification still valid, so every fact read
+ * through procfd and the pidfd was that thread's) a copy of its fd.
+ * Returns the copy, or -1 with resp filled.
  */
-static void bind_for(int listener, const struct seccomp_notif *req,
-		     const struct sm_decision *d, int fd,
-		     const struct sockaddr_un *un, socklen_t len,
-		     const char *path, struct seccomp_notif_resp *resp)
+static int take_socket(int listener, const struct seccomp_notif *req,
+		       int procfd, const struct sup_thread *t, int fd,
+		       const char *path, struct seccomp_notif_resp *resp)
 {
-	char status[64];
-	struct thread t;
-	int pidfd, sockfd, rc, err;
+	const char *why;
+	int pidfd, whole, sockfd;
 
-	snprintf(status, sizeof status, "/proc/%d/status", (int)req->pid);
-	if (read_status(status, &t, their_groups) < 0) {
-		cannot(resp, path, "cannot read the program's credentials "
-		       "and umask", errno);
-		return;
-	}
-	pidfd = open_pidfd((pid_t)req->pid, t.tgid);
+	pidfd = sup_open_pidfd((pid_t)req->pid, t->tgid, &whole);
 	if (pidfd < 0) {
 		cannot(resp, path, "cannot open the program's pidfd", errno);
-		return;
+		return -1;
 	}
-	if (!still_valid(listener, req->id)) {	/* pid reused: not ours */
+	if (!still_valid(listener, req->id)) {	/* gone: nobody to answer */
 		close(pidfd);
 		answer(resp, ESRCH);
-		return;
+		return -1;
 	}
-	sockfd = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	sockfd = sup_take_fd(pidfd, whole, procfd, fd, &why);
 	close(pidfd);
 	if (sockfd < 0) {
 		if (errno == EBADF)	/* what the kernel's bind says */
 			answer(resp, EBADF);
 		else
-			cannot(resp, path, "cannot get the program's socket",
-			       errno);
+			cannot(resp, path, why, errno);
+	}
+	return sockfd;
+}
+
+/*
+ * Binds the program's descriptor fd to un (len bytes; its path path)
+ * with d's rule, as the thread of procfd: its credentials (capabilities
+ * only when it is in our user namespace: one held in a namespace of its
+ * own grants nothing over our files), its umask, and for the proof its
+ * network namespace. The current directory is already the program's.
+ * Fills resp.
+ */
+static void bind_for(int listener, const struct seccomp_notif *req,
+		     int procfd, const struct sm_decision *d, int fd,
+		     const struct sockaddr_un *un, socklen_t len,
+		     const char *path, struct seccomp_notif_resp *resp)
+{
+	const char *why;
+	struct sup_thread t;
+	int sockfd, rc, err, same, netns;
+
+	if (sup_read_status(procfd, &t, their_groups) < 0) {
+		cannot(resp, path, "cannot read the program's credentials "
+		       "and umask", errno);
 		return;
 	}
-	if (!same_ident(&t.id, &self) && become(&t.id) < 0) {
+	same = sup_same_userns(procfd);
+	if (same < 0) {
+		cannot(resp, path, "cannot see the program's user namespace",
+		       errno);
+		return;
+	}
+	if (!same)
+		t.id.capeff = 0;
+	if (sup_enter_netns(procfd, &netns, &why) < 0) {
+		cannot(resp, path, why, errno);
+		return;
+	}
+	/* take_socket() checks the notification after the last read. */
+	sockfd = take_socket(listener, req, procfd, &t, fd, path, resp);
+	if (sockfd < 0)
+		goto out;
+	if (!sup_same_ident(&t.id) && sup_become(&t.id) < 0) {
 		err = errno;
-		restore();
-		close(sockfd);
+		sup_restore();
 		cannot(resp, path, "cannot take on the program's credentials",
 		       err);
-		return;
+		close(sockfd);
+		goto out;
 	}
 	umask(t.umask);	/* what a rule without a mode uses, as there */
 	rc = sm_apply(real_bind, sup_pol, d, sup_pol->on_error, sockfd,
 		      (const struct sockaddr *)un, len, path);
 	err = rc < 0 ? errno : 0;
-	if (!same_ident(&t.id, &self))
-		restore();
-	close(sockfd);
+	if (!sup_same_ident(&t.id))
+		sup_restore();
 	answer(resp, err);
+	close(sockfd);
+out:
+	if (netns)
+		sup_leave_netns();
+}
+
+/* /proc/TID of the thread that called bind(), as a directory
+ * descriptor. Returns it, or -1 with errno. */
+static int open_proc(pid_t tid)
+{
+	char dir[32];
+
+	snprintf(dir, sizeof dir, "/proc/%d", (int)tid);
+	return open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
 void sup_handle(int listener, const struct seccomp_notif *req,
@@ -425,9 +282,8 @@ void sup_handle(int listener, const struct seccomp_notif *req,
 	char path[SM_SUN_PATH_SIZE], abspath[PATH_MAX];
 	struct sm_decision d;
 	struct sockaddr_un un;
-	struct iovec local, remote;
 	const char *why = NULL;
-	int fd, len, entered = 0;
+	int fd, len, procfd, entered = 0;
 	ssize_t got;
 
 	resp->id = req->id;
@@ -445,12 +301,11 @@ void sup_handle(int listener, const struct seccomp_notif *req,
 	 * as the hook does; the kernel gives these its own errors. */
 	if (!req->data.args[1] || len <= (int)off || len > (int)sizeof un)
 		return;
-	local.iov_base = &un;
-	local.iov_len = (size_t)len;
-	/* An address in the program, only ever handed to the kernel. */
-	remote.iov_base = (void *)(uintptr_t)req->data.args[1]; /* NOLINT(performance-no-int-to-ptr) */
-	remote.iov_len = (size_t)len;
-	got = process_vm_readv((pid_t)req->pid, &local, 1, &remote, 1, 0);
+	/* On failure (no /proc, or the thread gone) see_as() fails closed
+	 * for an AF_UNIX path, or the memory cannot be read at all. */
+	procfd = open_proc((pid_t)req->pid);
+	got = sup_read_mem(procfd, (pid_t)req->pid, &un, (size_t)len,
+			   req->data.args[1]);
 	if (got != (ssize_t)len) {
 		/* EFAULT (or a part of it unmapped): the kernel's bind says
 		 * EFAULT too; ESRCH: the thread is gone. Else we cannot tell
@@ -458,22 +313,23 @@ void sup_handle(int listener, const struct seccomp_notif *req,
 		if (got < 0 && errno != EFAULT && errno != ESRCH)
 			cannot(resp, "(unknown)", "cannot read the address the "
 			       "program passed to bind()", errno);
-		return;
+		goto out;
 	}
 	if (un.sun_family != AF_UNIX || un.sun_path[0] == '\0')
-		return;
+		goto out;
 	memcpy(path, un.sun_path, (size_t)len - off);
 	path[(size_t)len - off] = '\0';
 
 	if (pol->valid && pol->nrules == 0)
-		return;
+		goto out;
 	entered = path[0] != '/';
-	if (see_as((pid_t)req->pid, entered, &why) < 0) {
+	if (see_as(procfd, entered, &why) < 0) {
 		cannot(resp, path, why, errno);
 		goto out;
 	}
-	/* Still that thread: the address, the root, the directory were
-	 * its own (a reused thread id would have made them another's). */
+	/* Still that thread: procfd, the address, the root, the directory
+	 * were its own (a reused thread id would have made them another's);
+	 * from here on procfd can name no other thread. */
 	if (!still_valid(listener, req->id))
 		goto out;
 	switch (sm_policy_decide(pol, path, abspath, sizeof abspath, &d)) {
@@ -483,8 +339,11 @@ void sup_handle(int listener, const struct seccomp_notif *req,
 	case 0:
 		goto out;
 	}
-	bind_for(listener, req, &d, fd, &un, (socklen_t)len, path, resp);
+	bind_for(listener, req, procfd, &d, fd, &un, (socklen_t)len, path,
+		 resp);
 out:
+	if (procfd >= 0)
+		close(procfd);
 	if (entered && fchdir(root_fd) < 0)
 		_exit(111);	/* cannot happen: "/" is open */
 }
@@ -492,27 +351,37 @@ out:
 int sup_as_caller(int listener, const struct seccomp_notif *req,
 		  void (*fn)(void *arg), void *arg)
 {
-	char status[64];
 	const char *why;
-	struct thread t;
-	int err;
+	struct sup_thread t;
+	int procfd, err, same;
 
-	snprintf(status, sizeof status, "/proc/%d/status", (int)req->pid);
-	if (see_as((pid_t)req->pid, 0, &why) < 0 ||
-	    read_status(status, &t, their_groups) < 0)
+	procfd = open_proc((pid_t)req->pid);
+	if (procfd < 0)
 		return -1;
+	if (see_as(procfd, 0, &why) < 0 ||
+	    sup_read_status(procfd, &t, their_groups) < 0 ||
+	    (same = sup_same_userns(procfd)) < 0)
+		goto fail;
+	if (!same)
+		t.id.capeff = 0;	/* as for a bind (bind_for) */
 	if (!still_valid(listener, req->id)) {
 		errno = ESRCH;
-		return -1;
+		goto fail;
 	}
-	if (!same_ident(&t.id, &self) && become(&t.id) < 0) {
+	if (!sup_same_ident(&t.id) && sup_become(&t.id) < 0) {
 		err = errno;
-		restore();
+		sup_restore();
 		errno = err;
-		return -1;
+		goto fail;
 	}
 	fn(arg);
-	if (!same_ident(&t.id, &self))
-		restore();
+	if (!sup_same_ident(&t.id))
+		sup_restore();
+	close(procfd);
 	return 0;
+fail:
+	err = errno;
+	close(procfd);
+	errno = err;
+	return -1;
 }

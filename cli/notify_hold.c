@@ -88,27 +88,24 @@ static void decode(const struct seccomp_notif *req, struct call *c)
 }
 
 /*
- * Reads the NUL-terminated string at addr in process pid into buf (size
- * bytes), a page at most at a time (a read never spans into an unmapped
- * page). Returns 0, or -1 with errno (EFAULT, ESRCH, ENAMETOOLONG).
+ * Reads the NUL-terminated string at addr in thread tid (its /proc
+ * directory procfd) into buf (size bytes), a page at most at a time (a
+ * read never spans into an unmapped page), as sup_read_mem() reads: also
+ * where process_vm_readv is refused. Returns 0, or -1 with errno
+ * (EFAULT, ESRCH, ENAMETOOLONG).
  */
-static int read_string(pid_t pid, uint64_t addr, char *buf, size_t size)
+static int read_string(int procfd, pid_t tid, uint64_t addr, char *buf,
+		       size_t size)
 {
 	size_t got = 0;
 
 	while (got < size) {
 		size_t chunk = 4096 - (size_t)((addr + got) % 4096);
-		struct iovec local, remote;
 		ssize_t n;
 
 		if (chunk > size - got)
 			chunk = size - got;
-		local.iov_base = buf + got;
-		local.iov_len = chunk;
-		/* An address in the program, only read. */
-		remote.iov_base = (void *)(uintptr_t)(addr + got); /* NOLINT(performance-no-int-to-ptr) */
-		remote.iov_len = chunk;
-		n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+		n = sup_read_mem(procfd, tid, buf + got, chunk, addr + got);
 		if (n <= 0)
 			return -1;
 		if (memchr(buf + got, '\0', (size_t)n))
@@ -125,23 +122,22 @@ static int read_string(pid_t pid, uint64_t addr, char *buf, size_t size)
  * Returns it, or AT_FDCWD for an absolute path (our root is the
  * program's: sup_as_caller() checks), or -1 with errno.
  */
-static int base_dir(pid_t tid, const struct call *c, const char *path)
+static int base_dir(int procfd, pid_t tid, const struct call *c,
+		    const char *path)
 {
-	char file[64];
-	int pidfd, fd;
+	const char *why;
+	int pidfd, fd, whole;
 
 	if (path[0] == '/')
 		return AT_FDCWD;
-	if (c->dirfd == AT_FDCWD) {
-		snprintf(file, sizeof file, "/proc/%d/cwd", (int)tid);
-		return open(file, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	}
-	pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
-	if (pidfd < 0 && errno == EINVAL)	/* before Linux 6.9 */
-		pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
+	if (c->dirfd == AT_FDCWD)
+		return openat(procfd, "cwd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* The thread's own table, proven (before Linux 6.9 a pidfd names
+	 * the leader's: sup_take_fd() checks the copy is the thread's). */
+	pidfd = sup_open_pidfd(tid, tid, &whole);
 	if (pidfd < 0)
 		return -1;
-	fd = (int)syscall(SYS_pidfd_getfd, pidfd, c->dirfd, 0);
+	fd = sup_take_fd(pidfd, whole, procfd, c->dirfd, &why);
 	close(pidfd);
 	return fd;
 }
@@ -204,21 +200,30 @@ static void act(void *arg)
 void sup_hold_handle(int listener, const struct seccomp_notif *req,
 		     struct seccomp_notif_resp *resp)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], dir[32];
 	struct call c;
 	struct job j;
+	int procfd;
 
 	if (!sm_hold_active())
 		return;	/* nothing held: continue */
 	decode(req, &c);
 	if (c.flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return;	/* the kernel's EINVAL */
-	if (read_string((pid_t)req->pid, c.path, path, sizeof path) < 0)
+	snprintf(dir, sizeof dir, "/proc/%d", (int)req->pid);
+	procfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (procfd < 0)
+		return;	/* the thread is gone */
+	if (read_string(procfd, (pid_t)req->pid, c.path, path,
+			sizeof path) < 0) {
+		close(procfd);
 		return;	/* the kernel's EFAULT, ENAMETOOLONG */
+	}
 	memset(&j, 0, sizeof j);
 	j.c = &c;
 	j.path = path;
-	j.base = base_dir((pid_t)req->pid, &c, path);
+	j.base = base_dir(procfd, (pid_t)req->pid, &c, path);
+	close(procfd);
 	if (j.base == -1)
 		return;	/* EBADF and the like: the kernel says so */
 	if (held_as_seen_here(&j) &&

@@ -336,23 +336,20 @@ static int parse_options(int argc, char **argv, struct options *o)
 }
 
 /*
- * Decides how the policy reaches cmd: o->via, or for auto the supervisor
- * for an executable without an ELF interpreter or with Go build info
- * (they never call libc's bind()), else the library. Says what it chose
- * at -v, and warns where the way chosen cannot act. Returns VIA_PRELOAD or
- * VIA_SECCOMP.
+ * Decides how the policy reaches the command c (found and inspected
+ * once): o->via, or for auto the supervisor for an executable without
+ * an ELF interpreter or with Go build info (they never call libc's
+ * bind()), else the library. Says what it chose at -v, and warns where
+ * the way chosen cannot act. Returns VIA_PRELOAD or VIA_SECCOMP.
  */
-static enum via choose_via(const struct options *o, const char *cmd)
+static enum via choose_via(const struct options *o,
+			   const struct cli_command *c)
 {
-	char file[PATH_MAX];
-	unsigned kind = 0;
+	const char *file = c->file;
+	unsigned kind = c->kind;
 	enum via via = o->via;
 	const char *what;
 
-	if (cli_find_command(cmd, file, sizeof file) == 0)
-		kind = cli_inspect(file);
-	else
-		snprintf(file, sizeof file, "%s", cmd);
 	what = kind & CLI_GO ? "is a Go program"
 	     : kind & CLI_STATIC ? "is statically linked"
 	     : kind & CLI_ELF ? "is dynamically linked"
@@ -394,6 +391,7 @@ static void warn_remove_unsupported(const struct sm_policy *pol)
 int main(int argc, char **argv)
 {
 	struct options o = { .via = VIA_AUTO };
+	static struct cli_command command;
 	struct sm_policy pol;
 	enum via via;
 	int cmd, rc;
@@ -418,11 +416,12 @@ int main(int argc, char **argv)
 		return cli_print_rules(&pol);
 	if (o.explain)
 		return cli_explain(&pol, o.explain);
-	via = choose_via(&o, argv[cmd]);
+	cli_find_command(argv[cmd], &command);
+	via = choose_via(&o, &command);
 	if (via == VIA_SECCOMP)
 		warn_remove_unsupported(&pol);
 	cli_set_environment(cli_getenv, via == VIA_PRELOAD);
 	if (via == VIA_SECCOMP && (rc = cli_supervise(&pol)) != 0)
 		return rc;	/* never run unprotected */
-	return cli_exec(argv + cmd);
+	return cli_exec(&command, argv + cmd);
 }

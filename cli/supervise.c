@@ -36,11 +36,24 @@
 #define PR_SET_PTRACER 0x59616d61	/* Yama */
 #endif
 
-/* What the supervisor answers once it holds the listener. */
-struct ready {
-	char ok;	/* 'y' */
-	pid_t pid;	/* its pid, for Yama's PR_SET_PTRACER */
+/* What the supervisor says first: its pid, for Yama's PR_SET_PTRACER,
+ * which must be set before it can read the program. */
+struct hello {
+	char ok;	/* 'h' */
+	pid_t pid;
 };
+
+/* What the supervisor answers once it holds the listener and has found
+ * that it can reach the program: ok 'y', or 'n' with why and err. */
+struct ready {
+	char ok;
+	int err;
+	char why[256];
+};
+
+/* A word of the program-to-be that the supervisor reads to prove it can
+ * (a fork: the same address in both). */
+static const uint32_t probe_word = 0x736f636b;
 
 /*
  * Sets no_new_privs and installs the filter: bind(2) of this
@@ -209,11 +222,13 @@ static void serve(int listener)
  * but stderr, waits for the listener on chan, says ready, serves.
  * Never returns.
  */
-static void supervisor(int chan, const struct sm_policy *pol)
+static void supervisor(int chan, int theirs, const struct sm_policy *pol)
 {
-	struct ready r = { 'y', 0 };
+	struct hello h = { 'h', 0 };
+	struct ready r = { 'y', 0, "" };
 	struct ucred peer;
 	socklen_t plen = sizeof peer;
+	const char *why;
 	int listener, null;
 
 	if (chan <= 2) {	/* sockmode started with 0, 1 or 2 closed */
@@ -236,17 +251,27 @@ static void supervisor(int chan, const struct sm_policy *pol)
 		close_range(3, (unsigned)chan - 1, 0);
 	close_range((unsigned)chan + 1, ~0u, 0);
 
+	h.pid = getpid();
+	if (send(chan, &h, sizeof h, MSG_NOSIGNAL) != (ssize_t)sizeof h)
+		_exit(0);	/* sockmode gave up: nothing to serve */
 	listener = recv_fd(chan);
 	if (listener < 0)
-		_exit(0);	/* sockmode gave up: nothing to serve */
+		_exit(0);
 	if (sup_init(pol) < 0)
 		die("cannot start");
 	if (getsockopt(chan, SOL_SOCKET, SO_PEERCRED, &peer, &plen) < 0)
 		peer.pid = 0;
-	r.pid = getpid();
+	/* Find out now, not at the first bind, when this supervisor cannot
+	 * reach the program (e.g. a default Docker container). */
+	if (sup_probe(peer.pid, &probe_word, probe_word, theirs, &why) < 0) {
+		r.ok = 'n';
+		r.err = errno;
+		snprintf(r.why, sizeof r.why, "%s", why);
+	}
 	sm_log(SM_LOG_DEBUG, "supervisor pid %d serves the binds of pid %d",
-	       (int)r.pid, (int)peer.pid);
-	if (send(chan, &r, sizeof r, MSG_NOSIGNAL) != (ssize_t)sizeof r)
+	       (int)h.pid, (int)peer.pid);
+	if (send(chan, &r, sizeof r, MSG_NOSIGNAL) != (ssize_t)sizeof r ||
+	    r.ok != 'y')
 		_exit(111);
 	close(chan);
 	serve(listener);
@@ -285,13 +310,29 @@ static const char *filter_error(int err)
 	}
 }
 
+/* Receives exactly one message of size bytes from chan into buf.
+ * Returns 0, or -1 (errno 0: a short one or end of file). */
+static int recv_msg(int chan, void *buf, size_t size)
+{
+	ssize_t n;
+
+	do
+		n = recv(chan, buf, size, 0);
+	while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)size)
+		return 0;
+	if (n >= 0)
+		errno = 0;
+	return -1;
+}
+
 int cli_supervise(const struct sm_policy *pol)
 {
+	struct hello h;
 	struct ready r;
 	int sv[2], status = 0, listener, err, had_sigchld;
 	sigset_t pending;
 	pid_t mid, w;
-	ssize_t n;
 
 	/* A SIGCHLD that C's exit leaves pending (when it is blocked) would
 	 * reach the program after exec: note whether one was there. */
@@ -310,10 +351,9 @@ int cli_supervise(const struct sm_policy *pol)
 	if (mid == 0) {	/* C: start S and go, so that S is nobody's child */
 		pid_t sup;
 
-		close(sv[0]);
 		sup = fork();
 		if (sup == 0)
-			supervisor(sv[1], pol);
+			supervisor(sv[1], sv[0], pol);
 		_exit(sup < 0 ? 1 : 0);
 	}
 	close(sv[1]);
@@ -335,6 +375,15 @@ int cli_supervise(const struct sm_policy *pol)
 		(void)sigtimedwait(&chld, NULL, &zero);
 	}
 
+	if (recv_msg(sv[0], &h, sizeof h) < 0 || h.ok != 'h') {
+		err = errno;
+		close(sv[0]);
+		return refuse("the supervisor did not start", err);
+	}
+	/* Where Yama restricts ptrace, let the supervisor read our memory
+	 * and take our sockets (EINVAL without Yama: nothing to do). */
+	(void)prctl(PR_SET_PTRACER, (unsigned long)h.pid, 0, 0, 0);
+
 	listener = install_filter();
 	if (listener < 0) {
 		err = errno;
@@ -348,15 +397,13 @@ int cli_supervise(const struct sm_policy *pol)
 		return refuse("cannot hand the listener to the supervisor", err);
 	}
 	close(listener);	/* the program must never answer itself */
-	do
-		n = recv(sv[0], &r, sizeof r, 0);
-	while (n < 0 && errno == EINTR);
-	err = errno;
+	err = recv_msg(sv[0], &r, sizeof r) < 0 ? errno : 0;
 	close(sv[0]);
-	if (n != (ssize_t)sizeof r || r.ok != 'y')
-		return refuse("the supervisor did not start", n < 0 ? err : 0);
-	/* Where Yama restricts ptrace, let the supervisor read our memory
-	 * and take our sockets (EINVAL without Yama: nothing to do). */
-	(void)prctl(PR_SET_PTRACER, (unsigned long)r.pid, 0, 0, 0);
+	if (err || (r.ok != 'y' && r.ok != 'n'))
+		return refuse("the supervisor did not start", err);
+	if (r.ok == 'n') {
+		r.why[sizeof r.why - 1] = '\0';
+		return refuse(r.why, r.err);
+	}
 	return 0;
 }
