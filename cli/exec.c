@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "walk.h"
 
 /* Opens file to be inspected and executed: for reading where we may
  * read it, else O_PATH (executable only); never blocks (a FIFO).
@@ -119,15 +120,41 @@ static void exec_by_name(const struct cli_command *c, char **argv)
 	free(sh);
 }
 
+/*
+ * Nonzero when nobody but root and us could have put another file at
+ * c->file since it was inspected: every directory its name leads
+ * through (symlinks followed) is trusted (sm_walk() SM_WALK_STRICT:
+ * root's or ours, and not writable by others) and the name still leads
+ * to c->fd's inode. Then an exec by name runs the file inspected, and
+ * the program keeps the name (/proc/PID/comm) a plain exec gives it;
+ * through a descriptor, kernels before 6.14 would call it "3".
+ */
+static int name_is_ours(const struct cli_command *c)
+{
+	struct sm_walked w;
+	struct stat had, has;
+	int ok;
+
+	if (sm_walk(c->file, SM_WALK_STRICT, 1, &w) < 0)
+		return 0;
+	ok = fstat(c->fd, &had) == 0 &&
+	     fstatat(w.dirfd, w.name, &has, AT_SYMLINK_NOFOLLOW) == 0 &&
+	     had.st_dev == has.st_dev && had.st_ino == has.st_ino;
+	close(w.dirfd);
+	return ok;
+}
+
 int cli_exec(const struct cli_command *c, char **argv)
 {
 	extern char **environ;
 	int err = c->err;
 
 	if (c->fd >= 0) {
-		/* An ELF file: the very inode inspected. A script must be
-		 * opened by name by its interpreter: see exec_by_name(). */
-		if (c->kind & CLI_ELF)
+		/* An ELF file: the very inode inspected, by its name where
+		 * nobody else can swap it, else through the descriptor. A
+		 * script must be opened by name by its interpreter: see
+		 * exec_by_name(). */
+		if ((c->kind & CLI_ELF) && !name_is_ours(c))
 			syscall(SYS_execveat, c->fd, "", argv, environ,
 				AT_EMPTY_PATH);
 		else

@@ -5,7 +5,7 @@
 
 #include "access.h"
 #include "diag.h"
-#include "walk.h"
+#include "pathwalk.h"
 
 /* sockmode --why PATH [--as USER] [-g GROUP]... [--json]: argv[1] is
  * "--why" or "--why=PATH". Returns the exit status: 0 USER can connect,

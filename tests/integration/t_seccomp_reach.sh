@@ -133,17 +133,19 @@ test_seccomp_docker_profile_exits_111() {
 }
 
 # --via=auto inspects the command and must exec that very file: while
-# an attacker keeps exchanging a dynamic and a static build of bindprobe
-# under the name the command is found by in $PATH, every run's socket
-# must get the policy (a static program run with the library would keep
-# the kernel's 0755: a win).
+# an attacker (nobody, whose directory is in $PATH) keeps exchanging a
+# dynamic and a static build of bindprobe under the name the command is
+# found by, every run's socket must get the policy (a static program run
+# with the library would keep the kernel's 0755: a win).
 test_seccomp_auto_execs_what_it_inspected() {
 	local i n=300 wins=0 ran_static=0
 	sc_static bindprobe
 	mkdir "$T/bin" "$T/s"
 	mv "$T/bindprobe" "$T/bin/prog"
 	cp "$TOOLS/bindprobe" "$T/bin/other"
-	start_bg atk "$TOOLS/exchanger" "$T/bin/prog" "$T/bin/other" 60 "$T/stop"
+	chown nobody "$T/bin"
+	start_bg atk "${NOBODY[@]}" "$TOOLS/exchanger" "$T/bin/prog" \
+		"$T/bin/other" 60 "$T/stop"
 	wait_until "the attacker" 5 grep -qx ready "$T/atk.out"
 	for ((i = 0; i < n; i++)); do
 		env "${CLEAN_ENV[@]}" -u LD_PRELOAD PATH="$T/bin:$PATH" "$SC_BIN" \
@@ -206,4 +208,25 @@ test_seccomp_chroot_into_bind_mount_of_root() {
 	grep -q "^sockmode: bind $T/sub/s: the program changed its root directory" \
 		"$T/err" || fail "message: $(cat "$T/err")"
 	[ ! -e "$T/sub/s" ] || fail "a socket file was made under the submount"
+}
+
+# Where nobody else can swap the command (every directory on its path
+# root's and not writable by others), it is executed by its name, so the
+# program keeps the name a plain exec gives it (ps, pgrep, killall,
+# start-stop-daemon --name read /proc/PID/comm): nc, not nc.openbsd (the
+# file the symlink leads to) or, before Linux 6.14, "3" (a descriptor).
+test_seccomp_exec_keeps_the_program_name() {
+	local via
+	for via in preload seccomp; do
+		assert_eq "comm of cat (--via=$via)" cat \
+			"$(sc --via=$via -m 0666 -- cat /proc/self/comm)"
+		rm -f "$T/n.sock"
+		start_bg srv env "${CLEAN_ENV[@]}" -u LD_PRELOAD "$SC_BIN" \
+			--via=$via -m 0666 -- nc -lU "$T/n.sock" </dev/null
+		wait_for_socket "$T/n.sock"
+		assert_eq "comm of nc, a symlink to nc.openbsd (--via=$via)" nc \
+			"$(cat "/proc/$(cat "$T/srv.pid")/comm")"
+		assert_eq "mode (--via=$via)" 666 "$(mode_of "$T/n.sock")"
+		stop_bg srv
+	done
 }

@@ -1,8 +1,8 @@
-/* walk.c - connect()'s path lookup, replayed step by step on
+/* pathwalk.c - connect()'s path lookup, replayed step by step on
  * descriptors: each directory is opened relative to the one before
  * (O_PATH|O_NOFOLLOW), its inode read from that descriptor, and nothing
  * is looked up by name twice (issue 16). */
-#include "walk.h"
+#include "pathwalk.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,8 +1,8 @@
-/* walk.h - the path walk of connect(): every directory searched, the
+/* pathwalk.h - the path walk of connect(): every directory searched, the
  * symlinks followed, and the file at the end, each with what USER may do
  * there (issue 16, --why and --audit). */
-#ifndef SOCKMODE_WALK_H
-#define SOCKMODE_WALK_H
+#ifndef SOCKMODE_PATHWALK_H
+#define SOCKMODE_PATHWALK_H
 
 #include <limits.h>
 #include <sys/stat.h>
