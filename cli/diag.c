@@ -2,6 +2,7 @@
  * the processes that hold them (issue 16). The request has the shape of
  * shim/prove.c's, as a dump (NLM_F_DUMP) of every state. */
 #include "diag.h"
+#include "prove.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -22,25 +23,7 @@
 /* Sends the dump request on nl. Returns 0, or -1 with errno. */
 static int request(int nl)
 {
-	struct {
-		struct nlmsghdr nlh;
-		struct unix_diag_req req;
-	} msg = {
-		.nlh = {
-			.nlmsg_len = sizeof msg,
-			.nlmsg_type = SOCK_DIAG_BY_FAMILY,
-			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
-		},
-		.req = {
-			.sdiag_family = AF_UNIX,
-			.udiag_states = ~0u,
-			.udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_VFS,
-		},
-	};
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-
-	return sendto(nl, &msg, sizeof msg, 0, (struct sockaddr *)&kernel,
-		      sizeof kernel) < 0 ? -1 : 0;
+	return sm_diag_ask(nl, 0, UDIAG_SHOW_NAME | UDIAG_SHOW_VFS);
 }
 
 /* Adds the socket of message m (len bytes of attributes) to l when it is

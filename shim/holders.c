@@ -1,6 +1,7 @@
 /* holders.c - which processes still hold a bound socket: sock_diag for
  * the sockets bound to a file, /proc/PID/fd for their holders. */
 #include "holders.h"
+#include "prove.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -63,22 +64,6 @@ static void consider(const struct nlmsghdr *h, unsigned dev, unsigned ino,
  */
 static int bound_to(const struct stat *st, struct socks *s)
 {
-	struct {
-		struct nlmsghdr nlh;
-		struct unix_diag_req req;
-	} msg = {
-		.nlh = {
-			.nlmsg_len = sizeof msg,
-			.nlmsg_type = SOCK_DIAG_BY_FAMILY,
-			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
-		},
-		.req = {
-			.sdiag_family = AF_UNIX,
-			.udiag_states = ~0U,
-			.udiag_show = UDIAG_SHOW_VFS,
-		},
-	};
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	union {
 		char bytes[8192];
 		struct nlmsghdr align;
@@ -92,8 +77,7 @@ static int bound_to(const struct stat *st, struct socks *s)
 	nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	if (nl < 0)
 		return -1;
-	if (sendto(nl, &msg, sizeof msg, 0, (struct sockaddr *)&kernel,
-		   sizeof kernel) < 0)
+	if (sm_diag_ask(nl, 0, UDIAG_SHOW_VFS) < 0)
 		goto out;
 	for (;;) {
 		ssize_t n = recv(nl, buf.bytes, sizeof buf.bytes, 0);

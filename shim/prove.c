@@ -15,12 +15,7 @@
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
 
-/*
- * Sends the request for socket inode ino on the netlink socket nl and
- * reads the answer's UNIX_DIAG_VFS into *vfs. Returns 0, or -1 with errno
- * (EACCES when the socket is not bound to a file).
- */
-static int ask(int nl, unsigned ino, struct unix_diag_vfs *vfs)
+int sm_diag_ask(int nl, unsigned ino, unsigned show)
 {
 	struct {
 		struct nlmsghdr nlh;
@@ -29,16 +24,29 @@ static int ask(int nl, unsigned ino, struct unix_diag_vfs *vfs)
 		.nlh = {
 			.nlmsg_len = sizeof msg,
 			.nlmsg_type = SOCK_DIAG_BY_FAMILY,
-			.nlmsg_flags = NLM_F_REQUEST,
+			.nlmsg_flags = NLM_F_REQUEST | (ino ? 0 : NLM_F_DUMP),
 		},
 		.req = {
 			.sdiag_family = AF_UNIX,
+			.udiag_states = ino ? 0 : ~0U,
 			.udiag_ino = ino,
-			.udiag_show = UDIAG_SHOW_VFS,
+			.udiag_show = show,
 			.udiag_cookie = { ~0U, ~0U },
 		},
 	};
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+
+	return sendto(nl, &msg, sizeof msg, 0, (struct sockaddr *)&kernel,
+		      sizeof kernel) < 0 ? -1 : 0;
+}
+
+/*
+ * Sends the request for socket inode ino on the netlink socket nl and
+ * reads the answer's UNIX_DIAG_VFS into *vfs. Returns 0, or -1 with errno
+ * (EACCES when the socket is not bound to a file).
+ */
+static int ask(int nl, unsigned ino, struct unix_diag_vfs *vfs)
+{
 	union {
 		char bytes[1024];
 		struct nlmsghdr align;
@@ -46,8 +54,7 @@ static int ask(int nl, unsigned ino, struct unix_diag_vfs *vfs)
 	struct nlmsghdr *h;
 	ssize_t n;
 
-	if (sendto(nl, &msg, sizeof msg, 0, (struct sockaddr *)&kernel,
-		   sizeof kernel) < 0)
+	if (sm_diag_ask(nl, ino, UDIAG_SHOW_VFS) < 0)
 		return -1;
 	/* The kernel queues its answer before sendto() returns. */
 	do

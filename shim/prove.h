@@ -6,6 +6,14 @@
 #include <time.h>
 
 /*
+ * Sends on the NETLINK_SOCK_DIAG socket nl a request about Unix sockets:
+ * the one whose own (sockfs) inode number is ino, or with ino 0 a dump of
+ * every one in every state; show the UDIAG_SHOW_* attributes wanted.
+ * Returns 0, or -1 with errno. Allocation-free, async-signal-safe.
+ */
+int sm_diag_ask(int nl, unsigned ino, unsigned show);
+
+/*
  * Asks the kernel (NETLINK_SOCK_DIAG, UNIX_DIAG_VFS) which inode and
  * device the socket whose own (sockfs) inode number is sock_ino is bound
  * to, and compares them with st, the fstat() of
