@@ -49,7 +49,10 @@ int sup_init(const struct sm_policy *pol)
  * supervisor runs under no filter). */
 static int real_bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
-	return bind(fd, addr, len);
+	/* The system call itself: with libsockmode.so in our own
+	 * LD_PRELOAD (a unit's Environment= for the program), bind() would
+	 * be the library's hook, applying the policy a second time. */
+	return (int)syscall(SYS_bind, fd, addr, len);
 }
 
 /* Nonzero while notification id still names a thread blocked in that

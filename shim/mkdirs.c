@@ -82,14 +82,6 @@ static int has_dotdot(const char *path)
 	return 0;
 }
 
-/* The file-system uid new files get: setfsuid() of an invalid id
- * changes nothing and returns it (the supervisor sets it per bind). A
- * raw system call: one imported symbol less to bind at every start. */
-static uid_t our_fsuid(void)
-{
-	return (uid_t)syscall(SYS_setfsuid, -1);
-}
-
 /*
  * Gives the directory open as fd (st: its fstat) dirowner=, dirgroup=
  * and dirmode=, skipping what it has already (a non-root program may
@@ -131,7 +123,7 @@ static int fix_existing(struct walk *w, int fd)
 
 	if (fstat(fd, &st) < 0)
 		return refuse(w, errno, "dirfix: examining");
-	if (st.st_uid != 0 && st.st_uid != our_fsuid() &&
+	if (st.st_uid != 0 && st.st_uid != sm_fsuid() &&
 	    !((r->keys & SM_HAS_DIROWNER) && st.st_uid == r->diruid))
 		return refuse(w, EACCES, "dirfix: not changing a directory "
 			      "owned by another user:");
@@ -169,7 +161,7 @@ static int step(struct walk *w, int parent, const char *name, int is_last)
 	if (made) {
 		/* Ours only if we own it: a swap between mkdirat and openat
 		 * brings another user's directory (or fails above). */
-		if (fstat(fd, &st) < 0 || st.st_uid != our_fsuid()) {
+		if (fstat(fd, &st) < 0 || st.st_uid != sm_fsuid()) {
 			close(fd);
 			return refuse(w, EACCES, "directory replaced while "
 				      "being made:");

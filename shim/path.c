@@ -98,6 +98,13 @@ too_long:
 	return NULL;
 }
 
+uid_t sm_fsuid(void)
+{
+	long uid = syscall(SYS_setfsuid, -1);	/* reads it, changes nothing */
+
+	return uid < 0 ? geteuid() : (uid_t)uid;
+}
+
 int sm_has_prefix(const char *s, const char *prefix, size_t len)
 {
 	size_t i;

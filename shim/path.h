@@ -30,6 +30,13 @@ int sm_abs_path(const char *path, char *out, size_t size);
  */
 const char *sm_split_path(const char *path, char *dir, size_t size);
 
+/* The file-system uid new files get (the supervisor sets it per bind):
+ * setfsuid() of an invalid id changes nothing and returns it; where a
+ * seccomp filter refuses that call (systemd's ~@privileged), the
+ * effective uid, which it is unless changed. A raw system call: one
+ * imported symbol less to bind at every start. */
+uid_t sm_fsuid(void);
+
 /* Nonzero when s starts with the len bytes of prefix (which holds no
  * NUL); reads no further into s than its NUL. Allocation-free. */
 int sm_has_prefix(const char *s, const char *prefix, size_t len);

@@ -1,6 +1,8 @@
 /* prove.c - the sock_diag proof that a path is the socket's own inode. */
 #include "prove.h"
 
+#include "path.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -120,9 +122,7 @@ int sm_prove_newborn(int fd, const struct stat *st, int born_closed,
 		     const struct timespec *born_after)
 {
 	struct statx stx;
-	long fsuid = syscall(SYS_setfsuid, -1);	/* reads it, changes nothing */
-
-	if (st->st_nlink != 1 || st->st_uid != (uid_t)fsuid ||
+	if (st->st_nlink != 1 || st->st_uid != sm_fsuid() ||
 	    (born_closed && (st->st_mode & 07777) != 0))
 		goto no;
 	if (syscall(SYS_statx, fd, "", AT_EMPTY_PATH | AT_STATX_SYNC_AS_STAT,

@@ -5,6 +5,9 @@
  *   deny netlink   -- CMD...   socket(AF_NETLINK, ...)
  *   deny unixfile  -- CMD...   ioctl(fd, SIOCUNIXFILE)
  *   deny both      -- CMD...   both of them
+ *   deny nofsuid   -- CMD...   ioctl(fd, SIOCUNIXFILE) and setfsuid(2),
+ *                              as systemd's SystemCallFilter=~@privileged
+ *                              refuses setfsuid
  *
  * Sets no_new_privs (so no privilege is needed) and execs CMD.
  */
@@ -30,7 +33,7 @@
 
 int main(int argc, char **argv)
 {
-	int netlink, unixfile;
+	int netlink, unixfile, fsuid;
 	struct sock_filter f[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, NR),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 0, 3),
@@ -41,6 +44,9 @@ int main(int argc, char **argv)
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG1),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SIOCUNIXFILE_, 0, 1),
 		DENY,
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, NR),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_setfsuid, 0, 1),
+		DENY,
 		ALLOW,
 	};
 	struct sock_fprog prog = { sizeof f / sizeof f[0], f };
@@ -48,13 +54,17 @@ int main(int argc, char **argv)
 	if (argc < 4 || strcmp(argv[2], "--") != 0)
 		goto usage;
 	netlink = !strcmp(argv[1], "netlink") || !strcmp(argv[1], "both");
-	unixfile = !strcmp(argv[1], "unixfile") || !strcmp(argv[1], "both");
+	fsuid = !strcmp(argv[1], "nofsuid");
+	unixfile = !strcmp(argv[1], "unixfile") || !strcmp(argv[1], "both") ||
+		   fsuid;
 	if (!netlink && !unixfile)
 		goto usage;
 	if (!netlink)	/* socket(): never deny */
 		f[4] = (struct sock_filter)ALLOW;
 	if (!unixfile)
 		f[8] = (struct sock_filter)ALLOW;
+	if (!fsuid)
+		f[11] = (struct sock_filter)ALLOW;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
 	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog)) {
 		perror("deny: seccomp");
@@ -64,6 +74,6 @@ int main(int argc, char **argv)
 	perror(argv[3]);
 	return 127;
 usage:
-	fprintf(stderr, "usage: deny netlink|unixfile|both -- CMD...\n");
+	fprintf(stderr, "usage: deny netlink|unixfile|both|nofsuid -- CMD...\n");
 	return 100;
 }

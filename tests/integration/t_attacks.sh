@@ -230,3 +230,30 @@ c.close()
 	assert_eq "the owner's connect" hello "$(uclient 12345 12345 stream "$T/u/s" hi)"
 	stop_bg srv
 }
+
+# Where a seccomp filter refuses setfsuid(2) (systemd's
+# SystemCallFilter=~@privileged), the proof by name still knows whose the
+# new file is: a mode-only rule works, as without the filter.
+test_proof_without_setfsuid() {
+	out=$(shim SOCKMODE_MODE=0660 -- "$TOOLS/deny" nofsuid -- \
+		"$TOOLS/bindprobe" path "$T/s" 2>"$T/err")
+	assert_eq "bind with setfsuid refused" "path rc=0 errno=sentinel-kept" \
+		"$out"
+	assert_eq "mode" 660 "$(mode_of "$T/s")"
+	assert_eq "stderr" "" "$(cat "$T/err")"
+}
+
+# The supervisor binds with the system call itself: with the library in
+# its own LD_PRELOAD (a unit's Environment= meant for the program), its
+# binds are not the library's hook, which would apply the policy twice
+# and leave a file the proof no longer recognises as new.
+test_supervisor_with_the_library_preloaded() {
+	sc_static sbind
+	# Without SIOCUNIXFILE (a unit without CAP_NET_ADMIN), the proof by
+	# name is the one a second, inner apply would defeat.
+	out=$(env "${CLEAN_ENV[@]}" LD_PRELOAD="$PRELOAD" SOCKMODE_MODE=0666 \
+		"$TOOLS/deny" unixfile -- "$SC_BIN" --via=seccomp -m 0660 -- \
+		"$T/sbind" bind "$T/s" 2>"$T/err")
+	assert_eq "supervised bind" "$T/s rc=0 errno=0" "$out"
+	assert_eq "mode (the command's -m)" 660 "$(mode_of "$T/s")"
+}
