@@ -122,6 +122,7 @@ test: deps
 	$(MAKE) integration
 	$(MAKE) examples
 	$(MAKE) asan
+	$(MAKE) test-deb
 
 demo: lib
 	bash examples/demo.sh "$(CURDIR)/$(B)/libsockmode.so"
@@ -129,6 +130,14 @@ demo: lib
 # The Debian package, lintian-clean, as build/sockmode_VERSION_ARCH.deb.
 deb:
 	sh tests/package/build.sh "$(CURDIR)/$(B)"
+
+# The package as admins meet it, each in a fresh bookworm root (never this
+# machine): install, use, purge; the Ansible role; the containers example
+# (a named skip where Docker cannot run). Root; about a minute or two.
+test-deb: deb
+	bash tests/package/t_deb.sh "$(CURDIR)/$(B)"
+	bash tests/package/t_ansible.sh "$(CURDIR)/$(B)"
+	bash tests/package/t_containers.sh "$(CURDIR)/$(B)"
 
 # The checkers, after make test (its logs feed the summary).
 check: all $(TOOLS) $(B)/tests/unit

@@ -4,6 +4,8 @@
 #   deps.sh [EXTRA-PACKAGE...]
 set -eu
 pkgs="gcc make libc6-dev libcunit1-dev netcat-openbsd socat acl python3 util-linux golang-go strace"
+# make test-deb: building and checking the package, a fresh root, Ansible.
+pkgs="$pkgs dpkg-dev debhelper lintian mmdebstrap ansible"
 [ $# -gt 0 ] && pkgs="$pkgs $*"
 
 missing=""

@@ -19,7 +19,9 @@ me=in-root.sh
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 die() { echo "$me: FAIL: $*" >&2; exit 1; }
 pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+# stop: (EXIT trap) stops the servers serve started.
+stop() { local p; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap stop EXIT
 
 echo "== version $version"
 [ "$(sockmode --version)" = "sockmode $version" ] ||
@@ -45,11 +47,11 @@ chmod 755 "$dir"
 # serve NAME PREFIX...: starts PREFIX... nc -lU $dir/NAME in the background,
 # its output to $dir/NAME.out; waits until the socket file exists.
 serve() {
-	local name=$1 i
+	local name=$1
 	shift
 	"$@" nc -lU "$dir/$name" >"$dir/$name.out" 2>"$dir/$name.err" </dev/null &
 	pids+=($!)
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		[ -S "$dir/$name" ] && return 0
 		sleep 0.05
 	done
@@ -59,10 +61,9 @@ serve() {
 # line_arrives NAME: nobody sends a line to $dir/NAME; returns 0 when the
 # server printed it (nc -N: shut down after stdin's end).
 line_arrives() {
-	local i
 	echo "hello $1" | "${NOBODY[@]}" nc -N -U "$dir/$1" 2>"$dir/$1.client" ||
 		return 1
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		grep -qx "hello $1" "$dir/$1.out" && return 0
 		sleep 0.05
 	done

@@ -54,6 +54,7 @@ fresh_root() {
 # mounted in a private mount namespace (gone when CMD ends, whatever
 # happens); returns CMD's status.
 in_root() {
+	# shellcheck disable=SC2016 # expanded by the inner sh, on purpose
 	unshare --mount --propagation private --fork -- sh -c '
 		mount -t proc proc "$0/proc" && mount --rbind /dev "$0/dev" &&
 		exec chroot "$0" "$@"' "$root" \

@@ -1,12 +1,12 @@
 #!/bin/bash
-# t_deb.sh - make test-deb: the package as an admin meets it. Builds it
-# (make deb: lintian-clean), installs it with apt-get into a fresh bookworm
-# root (never this machine), runs in-root.sh there (version, man -w, the
+# t_deb.sh - make test-deb: the package as an admin meets it. After make
+# deb (which builds it and runs lintian), installs it with apt-get into a
+# fresh bookworm root (never this machine), runs in-root.sh there (version, man -w, the
 # seed case by bare library name and through /usr/bin/sockmode), purges
 # it and compares the root's file list before and after, as piuparts
 # does: nothing of the package may be left, nothing else may change.
 #
-#   tests/package/t_deb.sh BUILD-DIR
+#   tests/package/t_deb.sh BUILD-DIR    (after make deb)
 # Run as root (chroot, mounts). Exit 0 only when every step held.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -20,9 +20,7 @@ arch=$(dpkg --print-architecture)
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 deb=$build/sockmode_${version}_$arch.deb
 
-echo "== make deb"
-sh "$here/build.sh" "$build"
-[ -f "$deb" ] || die "make deb left no $deb"
+[ -f "$deb" ] || die "no $deb (make deb)"
 
 tmp=$(mktemp -d /tmp/sockmode-deb.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -35,8 +33,8 @@ in_root apt-get install -y --no-install-recommends "/tmp/${deb##*/}" >"$tmp/inst
 	{ cat "$tmp/install.log"; die "apt-get install failed"; }
 grep -E '^(Setting up|Unpacking) ' "$tmp/install.log" | sed 's/^/   /'
 in_root dpkg -L sockmode >"$tmp/dpkg-L"
-echo "   $(wc -l <"$tmp/dpkg-L") paths, $(in_root sh -c \
-	'dpkg -L sockmode | while read -r f; do [ -f "$f" ] && echo; done' | wc -l) files"
+while read -r f; do [ -f "$root$f" ] && echo; done <"$tmp/dpkg-L" >"$tmp/files"
+echo "   $(wc -l <"$tmp/dpkg-L") paths, $(wc -l <"$tmp/files") of them files"
 
 in_root bash "/tmp/in-root.sh" "$version" "$multiarch" | sed 's/^/   /'
 [ "${PIPESTATUS[0]}" -eq 0 ] || die "in-root.sh failed"
