@@ -133,11 +133,13 @@ deb:
 
 # The package as admins meet it, each in a fresh bookworm root (never this
 # machine): install, use, purge; the Ansible role; the containers example
-# (a named skip where Docker cannot run). Root; about a minute or two.
+# and hardened systemd units (named skips where Docker cannot run). Root;
+# about two minutes once the roots are cached (/var/cache/sockmode-deb).
 test-deb: deb
 	bash tests/package/t_deb.sh "$(CURDIR)/$(B)"
 	bash tests/package/t_ansible.sh "$(CURDIR)/$(B)"
 	bash tests/package/t_containers.sh "$(CURDIR)/$(B)"
+	bash tests/package/t_systemd.sh "$(CURDIR)/$(B)"
 
 # The checkers, after make test (its logs feed the summary).
 check: all $(TOOLS) $(B)/tests/unit

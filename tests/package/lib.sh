@@ -20,17 +20,18 @@ die() { echo "$me: FAIL: $*" >&2; exit 1; }
 # skip MESSAGE...: prints "TEST: SKIP: MESSAGE"; exits 0 (a named skip).
 skip() { echo "$me: SKIP: $*"; exit 0; }
 
-# pristine_root: prints the cached pristine root's path, building it first
+# pristine_root [PACKAGES]: prints the path of the cached pristine root
+# with PACKAGES (comma-separated; default ROOT_PACKAGES), building it first
 # when missing. Returns 1 (mmdebstrap's output on stderr) when it cannot.
 pristine_root() {
-	local key dir new
-	key=$(printf '%s' "bookworm $ROOT_PACKAGES" | md5sum | cut -c1-8)
+	local packages=${1:-$ROOT_PACKAGES} key dir new
+	key=$(printf '%s' "bookworm $packages" | md5sum | cut -c1-8)
 	dir=$CACHE/bookworm-$key
 	if [ ! -d "$dir" ]; then
 		mkdir -p "$CACHE" || return 1
 		new=$(mktemp -d "$dir.new.XXXXXX") || return 1
 		echo "$me: building the cached root $dir (mmdebstrap)" >&2
-		if ! mmdebstrap --quiet --variant=apt --include="$ROOT_PACKAGES" \
+		if ! mmdebstrap --quiet --variant=apt --include="$packages" \
 			bookworm "$new" >&2; then
 			rm -rf "$new"
 			return 1
@@ -41,11 +42,11 @@ pristine_root() {
 	echo "$dir"
 }
 
-# fresh_root TMPDIR: sets $root to a new copy of the pristine root in
-# TMPDIR; dies when there is none.
+# fresh_root TMPDIR [PACKAGES]: sets $root to a new copy of the pristine
+# root (with PACKAGES) in TMPDIR; dies when there is none.
 fresh_root() {
 	local pristine
-	pristine=$(pristine_root) || die "no bookworm root (mmdebstrap failed)"
+	pristine=$(pristine_root "${2:-}") || die "no bookworm root (mmdebstrap failed)"
 	root=$1/root
 	cp -a "$pristine" "$root" || die "cannot copy $pristine"
 }
@@ -71,4 +72,31 @@ root_files() {
 		-o -path ./var/lib/apt -o -path ./var/lib/dpkg \
 		-o -path ./var/cache -o -path ./var/log \) -prune -o -print) |
 		LC_ALL=C sort
+}
+
+# go_build SOURCE OUT: builds the Go program SOURCE, statically (no cgo),
+# as OUT, offline; dies when it cannot.
+go_build() {
+	local cache
+	cache=$(mktemp -d /tmp/sockmode-go.XXXXXX) || die "mktemp"
+	env HOME="$cache" GOCACHE="$cache/build" GOPATH="$cache/path" GOENV=off \
+		GOPROXY=off GOTOOLCHAIN=local GO111MODULE=off GOFLAGS= CGO_ENABLED=0 \
+		go build -o "$2" "$1" || { rm -rf "$cache"; die "cannot build $1 (golang-go)"; }
+	rm -rf "$cache"
+}
+
+# need_docker: returns 0 when docker answers, starting dockerd first when
+# 'docker info' fails and dockerd is installed (it is then left running:
+# a daemon is never stopped here); else skips, naming why.
+need_docker() {
+	command -v docker >/dev/null || skip "no docker command (Debian package docker.io)"
+	docker info >/dev/null 2>&1 && return 0
+	command -v dockerd >/dev/null || skip "docker info fails and there is no dockerd"
+	echo "== starting dockerd (docker info failed); it stays running"
+	setsid dockerd >/var/log/sockmode-deb-dockerd.log 2>&1 </dev/null &
+	for _ in $(seq 100); do
+		docker info >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	skip "dockerd does not start here: $(tail -n 3 /var/log/sockmode-deb-dockerd.log)"
 }

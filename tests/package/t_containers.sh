@@ -26,18 +26,7 @@ version=$(sed -n '1s/^sockmode (\([^)]*\)).*/\1/p' "$repo/debian/changelog")
 deb=sockmode_${version}_$(dpkg --print-architecture).deb
 [ -f "$build/$deb" ] || die "no $build/$deb (make deb)"
 
-command -v docker >/dev/null || skip "no docker command (Debian package docker.io)"
-if ! docker info >/dev/null 2>&1; then
-	command -v dockerd >/dev/null || skip "docker info fails and there is no dockerd"
-	echo "== starting dockerd (docker info failed); it stays running"
-	setsid dockerd >/var/log/sockmode-deb-dockerd.log 2>&1 </dev/null &
-	for _ in $(seq 100); do
-		docker info >/dev/null 2>&1 && break
-		sleep 0.2
-	done
-	docker info >/dev/null 2>&1 ||
-		skip "dockerd does not start here: $(tail -n 3 /var/log/sockmode-deb-dockerd.log)"
-fi
+need_docker
 
 pristine=$(pristine_root) || die "no bookworm root (mmdebstrap failed)"
 base=sockmode-deb-base:${pristine##*-}
@@ -49,11 +38,7 @@ fi
 tmp=$(mktemp -d /tmp/sockmode-containers.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 cp -r "$example/Dockerfile" "$example/bin" "$build/$deb" "$tmp/"
-env HOME="$tmp" GOCACHE="$tmp/go/cache" GOPATH="$tmp/go/path" GOENV=off \
-	GOPROXY=off GOTOOLCHAIN=local GO111MODULE=off GOFLAGS= CGO_ENABLED=0 \
-	go build -o "$tmp/bin/gserver" "$repo/tests/go/gserver.go" ||
-	die "cannot build the Go server (golang-go)"
-rm -rf "$tmp/go"
+go_build "$repo/tests/go/gserver.go" "$tmp/bin/gserver"
 image=sockmode-deb:$version
 echo "== docker build -t $image (examples/containers/Dockerfile, FROM $base)"
 DOCKER_BUILDKIT=0 docker build -q --build-arg BASE="$base" \
