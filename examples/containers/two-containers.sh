@@ -53,9 +53,11 @@ docker volume create "$vol" >/dev/null
 echo "== server: ${server[*]}"
 docker run -d --name "$name-srv" -v "$vol:/run/shared" --network none \
 	"${opts[@]}" "$image" "${server[@]}" >/dev/null
-# Until the socket is there (docker exec: one event each, no timing).
+# Until the socket is there with its final mode: sockmode's file is born
+# s--------- and chmodded last (docker exec: one look each).
 for _ in $(seq 100); do
-	docker exec "$name-srv" test -S "$sock" 2>/dev/null && break
+	m=$(docker exec "$name-srv" stat -c %a "$sock" 2>/dev/null) &&
+		[ "$m" != 0 ] && break
 	[ "$(docker inspect -f '{{.State.Running}}' "$name-srv")" = true ] ||
 		die "the server stopped: $(docker logs "$name-srv" 2>&1)"
 	sleep 0.1

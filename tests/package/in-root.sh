@@ -45,14 +45,16 @@ dir=$(mktemp -d /tmp/seed.XXXXXX)
 chmod 755 "$dir"
 
 # serve NAME PREFIX...: starts PREFIX... nc -lU $dir/NAME in the background,
-# its output to $dir/NAME.out; waits until the socket file exists.
+# its output to $dir/NAME.out; waits until the socket file exists with a
+# mode other than 0 (sockmode's file is born s---------: the final chmod
+# comes last).
 serve() {
 	local name=$1
 	shift
 	"$@" nc -lU "$dir/$name" >"$dir/$name.out" 2>"$dir/$name.err" </dev/null &
 	pids+=($!)
 	for _ in $(seq 100); do
-		[ -S "$dir/$name" ] && return 0
+		[ -S "$dir/$name" ] && [ "$(stat -c %a "$dir/$name")" != 0 ] && return 0
 		sleep 0.05
 	done
 	die "no socket $dir/$name: $(cat "$dir/$name.err")"

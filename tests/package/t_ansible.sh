@@ -82,7 +82,9 @@ umask 022
 env $(sed -n 's/^Environment=//p' /etc/systemd/system/legacy-daemon.service.d/sockmode.conf) \
 	nc -lU /run/legacy/app.sock </dev/null >/dev/null 2>&1 &
 i=0
-while [ ! -S /run/legacy/app.sock ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+# Until the file is there with its final mode (born s---------, chmod last).
+while [ "$(stat -c %a /run/legacy/app.sock 2>/dev/null || echo 0)" = 0 ] &&
+	[ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 stat -c '%A %U:%G' /run/legacy/app.sock
 kill $!
 USE

@@ -94,9 +94,11 @@ case_() {
 	docker exec "$c" sh -c 'systemctl daemon-reload &&
 		systemctl reset-failed legacy-daemon 2>/dev/null; systemctl restart legacy-daemon' ||
 		true
-	# Until the socket is there or the unit failed: one check per event.
+	# Until the socket has its final mode (born s---------, chmod last)
+	# or the unit failed: one look each.
 	for _ in $(seq 100); do
-		got=$(docker exec "$c" stat -c '%A %U:%G' /run/legacy/app.sock 2>/dev/null) && break
+		got=$(docker exec "$c" stat -c '%A %U:%G' /run/legacy/app.sock 2>/dev/null) &&
+			[ "${got%% *}" != s--------- ] && break
 		[ "$(docker exec "$c" systemctl is-failed legacy-daemon)" = failed ] && break
 		sleep 0.1
 	done
