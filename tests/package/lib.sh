@@ -12,13 +12,26 @@ CACHE=${SOCKMODE_ROOT_CACHE:-/var/cache/sockmode-deb}
 # man-db for man -w, python3 and python3-apt for Ansible's modules.
 ROOT_PACKAGES=man-db,netcat-openbsd,python3,python3-apt
 me=${0##*/}
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 root=""		# the copy a test works in (fresh_root)
+build="" version="" deb=""	# start_test
 
 # die MESSAGE...: prints "TEST: FAIL: MESSAGE" on stderr; exits 1.
 die() { echo "$me: FAIL: $*" >&2; exit 1; }
 
 # skip MESSAGE...: prints "TEST: SKIP: MESSAGE"; exits 0 (a named skip).
 skip() { echo "$me: SKIP: $*"; exit 0; }
+
+# start_test BUILD-DIR WHY: how every t_*.sh begins. Dies unless running
+# as root (needed for WHY) and BUILD-DIR holds make deb's package; sets
+# $build (absolute), $version (debian/changelog's) and $deb (its path).
+start_test() {
+	build=$(cd "${1:?usage: $me BUILD-DIR}" && pwd) || exit 1
+	[ "$(id -u)" -eq 0 ] || die "run as root ($2)"
+	version=$(sed -n '1s/^sockmode (\([^)]*\)).*/\1/p' "$repo/debian/changelog")
+	deb=$build/sockmode_${version}_$(dpkg --print-architecture).deb
+	[ -f "$deb" ] || die "no $deb (make deb)"
+}
 
 # pristine_root [PACKAGES]: prints the path of the cached pristine root
 # with PACKAGES (comma-separated; default ROOT_PACKAGES), building it first

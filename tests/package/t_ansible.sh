@@ -21,18 +21,13 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/package/lib.sh
 . "$here/lib.sh"
-build=$(cd "${1:?usage: t_ansible.sh BUILD-DIR}" && pwd)
-repo=$(cd "$here/../.." && pwd)
-[ "$(id -u)" -eq 0 ] || die "run as root (chroot into a fresh root)"
+start_test "${1:-}" "chroot into a fresh root"
 sh "$here/../deps.sh" ansible mmdebstrap
-version=$(sed -n '1s/^sockmode (\([^)]*\)).*/\1/p' "$repo/debian/changelog")
-deb=sockmode_${version}_$(dpkg --print-architecture).deb
-[ -f "$build/$deb" ] || die "no $build/$deb (make deb)"
 
 tmp=$(mktemp -d /tmp/sockmode-ansible.XXXXXX)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 fresh_root "$tmp"
-cp "$build/$deb" "$root/tmp/"
+cp "$deb" "$root/tmp/"
 mkdir -p "$root/run/legacy"
 cp "$repo/examples/systemd/legacy-daemon.service" "$root/etc/systemd/system/" 2>/dev/null ||
 	{ mkdir -p "$root/etc/systemd/system" &&
@@ -42,7 +37,7 @@ printf '%s ansible_connection=community.general.chroot ansible_python_interprete
 	"$root" >"$tmp/inventory"
 cat >"$tmp/good.yml" <<VARS
 sockmode_hosts: all
-sockmode_deb: /tmp/$deb
+sockmode_deb: /tmp/${deb##*/}
 sockmode_daemon_reload: false
 sockmode_rules:
   - { path: /run/legacy/app.sock, mode: "0660", group: www-data }

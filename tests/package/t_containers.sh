@@ -18,13 +18,8 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/package/lib.sh
 . "$here/lib.sh"
-build=$(cd "${1:?usage: t_containers.sh BUILD-DIR}" && pwd)
-repo=$(cd "$here/../.." && pwd)
+start_test "${1:-}" docker
 example=$repo/examples/containers
-[ "$(id -u)" -eq 0 ] || die "run as root (docker)"
-version=$(sed -n '1s/^sockmode (\([^)]*\)).*/\1/p' "$repo/debian/changelog")
-deb=sockmode_${version}_$(dpkg --print-architecture).deb
-[ -f "$build/$deb" ] || die "no $build/$deb (make deb)"
 
 need_docker
 
@@ -37,7 +32,7 @@ fi
 
 tmp=$(mktemp -d /tmp/sockmode-containers.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-cp -r "$example/Dockerfile" "$example/bin" "$build/$deb" "$tmp/"
+cp -r "$example/Dockerfile" "$example/bin" "$deb" "$tmp/"
 go_build "$repo/tests/go/gserver.go" "$tmp/bin/gserver"
 image=sockmode-deb:$version
 echo "== docker build -t $image (examples/containers/Dockerfile, FROM $base)"

@@ -12,15 +12,9 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/package/lib.sh
 . "$here/lib.sh"
-build=$(cd "${1:?usage: t_deb.sh BUILD-DIR}" && pwd)
-[ "$(id -u)" -eq 0 ] || die "run as root (chroot into a fresh root)"
+start_test "${1:-}" "chroot into a fresh root"
 sh "$here/../deps.sh" mmdebstrap
-version=$(sed -n '1s/^sockmode (\([^)]*\)).*/\1/p' "$here/../../debian/changelog")
-arch=$(dpkg --print-architecture)
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
-deb=$build/sockmode_${version}_$arch.deb
-
-[ -f "$deb" ] || die "no $deb (make deb)"
 
 tmp=$(mktemp -d /tmp/sockmode-deb.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT

@@ -25,12 +25,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/package/lib.sh
 . "$here/lib.sh"
-build=$(cd "${1:?usage: t_systemd.sh BUILD-DIR}" && pwd)
-repo=$(cd "$here/../.." && pwd)
-[ "$(id -u)" -eq 0 ] || die "run as root (docker)"
-version=$(sed -n '1s/^sockmode (\([^)]*\)).*/\1/p' "$repo/debian/changelog")
-deb=sockmode_${version}_$(dpkg --print-architecture).deb
-[ -f "$build/$deb" ] || die "no $build/$deb (make deb)"
+start_test "${1:-}" docker
 need_docker
 
 tmp=$(mktemp -d /tmp/sockmode-systemd.XXXXXX)
@@ -40,9 +35,9 @@ cleanup() { docker rm -f "$c" >/dev/null 2>&1 || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 
 fresh_root "$tmp" systemd,systemd-sysv,dbus,netcat-openbsd
-cp "$build/$deb" "$root/tmp/"
-in_root dpkg -i "/tmp/$deb" >/dev/null || die "dpkg -i $deb in the root"
-rm "$root/tmp/$deb"
+cp "$deb" "$root/tmp/"
+in_root dpkg -i "/tmp/${deb##*/}" >/dev/null || die "dpkg -i ${deb##*/} in the root"
+rm "$root/tmp/${deb##*/}"
 go_build "$repo/tests/go/gserver.go" "$root/usr/local/bin/gserver"
 units=$root/etc/systemd/system
 d=$units/legacy-daemon.service.d
