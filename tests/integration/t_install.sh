@@ -56,5 +56,5 @@ test_one_version_from_the_changelog() {
 		*) fail "${m##*/}: $th (not sockmode $v)" ;;
 		esac
 	done
-	[ -n "${m:-}" ] && [ -f "$m" ] || fail "no man page installed"
+	if [ -z "${m:-}" ] || [ ! -f "$m" ]; then fail "no man page installed"; fi
 }
