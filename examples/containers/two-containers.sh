@@ -78,10 +78,11 @@ echo "== the client as 2000:4242 (group app-clients)"
 out=$(client 2000:4242 "hello from 2000") || die "2000:4242 refused: $out"
 [ -z "$out" ] || echo "   the server answered: $out"
 for _ in $(seq 100); do
-	docker logs "$name-srv" 2>&1 | grep -q "hello from 2000" && break
+	# Not grep -q: an early exit could fail the pipe (pipefail).
+	docker logs "$name-srv" 2>&1 | grep "hello from 2000" >/dev/null && break
 	sleep 0.1
 done
-docker logs "$name-srv" 2>&1 | grep -q "hello from 2000" ||
+docker logs "$name-srv" 2>&1 | grep "hello from 2000" >/dev/null ||
 	[ "$out" = "go hello from 2000" ] ||
 	die "the server did not get the line: $(docker logs "$name-srv" 2>&1)"
 echo "$me: ok: $way: srw-rw---- root:app-clients in the shared volume," \

@@ -32,7 +32,8 @@ for page in sockmode.1 sockmode.conf.5 libsockmode.7; do
 	name=${page%.*} section=${page##*.}
 	file=$(man -w "$section" "$name") || die "man -w $section $name found nothing"
 	[ "$file" = "/usr/share/man/man$section/$page.gz" ] || die "man -w $name: $file"
-	zcat "$file" | grep -q "^\.TH .*\"sockmode $version\"" ||
+	# Not grep -q: zcat would die of SIGPIPE and fail the pipe (pipefail).
+	zcat "$file" | grep "^\.TH .*\"sockmode $version\"" >/dev/null ||
 		die "$file: .TH is $(zcat "$file" | grep '^\.TH')"
 	echo "   man -w $section $name: $file"
 done
