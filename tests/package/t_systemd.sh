@@ -75,7 +75,8 @@ echo "== systemd $(docker exec "$c" systemctl --version | sed -n '1s/systemd \([
 
 # case NAME WANT [DROP-IN-LINE]...: restarts legacy-daemon with the extra
 # drop-in zz.conf made of the lines; WANT is the socket's "%A %U:%G", or
-# "fail: TEXT" for a unit that fails with TEXT in its journal. Dies on a
+# "fail: REGEX" for a unit that fails with REGEX (grep -E) in its
+# journal. Dies on a
 # mismatch; prints one line, and leaves the case's journal lines in $log.
 log=""
 case_() {
@@ -103,7 +104,7 @@ case_() {
 	fail:*)
 		[ "$(docker exec "$c" systemctl is-failed legacy-daemon)" = failed ] ||
 			die "$name: the unit did not fail (socket: ${got:-none})"
-		grep -qF -- "${want#fail: }" <<<"$log" ||
+		grep -qE -- "${want#fail: }" <<<"$log" ||
 			die "$name: no '${want#fail: }' in the journal: $log"
 		echo "   $name: failed, journal: ${want#fail: }"
 		;;
@@ -140,7 +141,8 @@ case_ "as it is, SystemCallErrorNumber=EPERM" \
 	"fail: cannot install the seccomp filter: Operation not permitted" "${seccomp[@]}"
 case_ "as it is, no SystemCallErrorNumber=" "fail: status=31/SYS" \
 	"${seccomp[@]}" SystemCallErrorNumber=
-case_ "+ seccomp" "fail: cannot get the program's socket" \
+# At the first bind, or before the command runs where sockmode checks.
+case_ "+ seccomp" "fail: cannot get the program's socket|pidfd_getfd refused" \
 	"${seccomp[@]}" SystemCallFilter=seccomp
 case_ "+ seccomp pidfd_getfd" "srw-rw---- root:www-data" \
 	"${seccomp[@]}" "SystemCallFilter=seccomp pidfd_getfd"
