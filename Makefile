@@ -2,7 +2,12 @@
 # Plain variables; override on the command line (make CC=musl-gcc).
 
 PREFIX ?= /usr/local
+# Where the library goes and where the command looks for it; the Debian
+# package sets the multiarch directory (LD_PRELOAD=libsockmode.so by name).
+LIBDIR ?= $(PREFIX)/lib
 DESTDIR ?=
+# The one place the version is written: the top of debian/changelog.
+VERSION := ${shell sed -n '1s/^sockmode (\([^)]*\)).*/\1/p' debian/changelog}
 CC ?= cc
 CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -26,12 +31,20 @@ TOOLS = $(TOOL_SRC:tests/bin/%.c=$(B)/tests/%)
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer \
       -fno-sanitize-recover=all
 
-.PHONY: all lib cli test unit integration examples asan demo check bench clean deps \
+.PHONY: all lib cli man deb test-deb test unit integration examples asan demo check bench clean deps \
 	install uninstall fuzz test-fresh
 
-all: lib cli
+all: lib cli man
 
 lib: $(B)/libsockmode.so
+
+# The man pages with the version of debian/changelog on their .TH line.
+MAN_SRC = $(wildcard man/*.[157])
+MAN = $(MAN_SRC:man/%=$(B)/man/%)
+man: $(MAN)
+$(B)/man/%: man/% debian/changelog
+	@mkdir -p $(@D)
+	sed '/^\.TH /s/"sockmode[^"]*"/"sockmode $(VERSION)"/' $< >$@
 
 cli: $(B)/sockmode
 
@@ -58,9 +71,10 @@ $(B)/libsockmode.so: $(SHIM_OBJ)
 # The command links the shim's parsing objects: same keys, same parser.
 CLI_SRC = $(sort $(wildcard cli/*.c))
 CLI_SHIM_OBJ = $(filter-out $(B)/shim/hook.o $(B)/shim/hook_mode.o,$(SHIM_OBJ))
-$(B)/sockmode: $(CLI_SRC) $(wildcard cli/*.h) $(CLI_SHIM_OBJ)
+$(B)/sockmode: $(CLI_SRC) $(wildcard cli/*.h) $(CLI_SHIM_OBJ) debian/changelog
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(WERROR) -Ishim \
-		-DSOCKMODE_LIBDIR=\"$(PREFIX)/lib\" $(LDFLAGS) -o $@ \
+		-DSOCKMODE_LIBDIR=\"$(LIBDIR)\" \
+		-DSOCKMODE_VERSION=\"$(VERSION)\" $(LDFLAGS) -o $@ \
 		$(CLI_SRC) $(CLI_SHIM_OBJ)
 
 # Unit tests link the shim's objects directly: no preload needed; and
@@ -111,6 +125,7 @@ test: deps
 	$(MAKE) integration
 	$(MAKE) examples
 	$(MAKE) asan
+	$(MAKE) test-deb
 
 demo: deps
 	$(MAKE) lib
@@ -120,6 +135,20 @@ demo: deps
 # containers (needs root, mmdebstrap and docker.io; minutes, not seconds).
 test-fresh:
 	bash tests/fresh.sh
+
+# The Debian package, lintian-clean, as build/sockmode_VERSION_ARCH.deb.
+deb:
+	sh tests/package/build.sh "$(CURDIR)/$(B)"
+
+# The package as admins meet it, each in a fresh bookworm root (never this
+# machine): install, use, purge; the Ansible role; the containers example
+# and hardened systemd units (named skips where Docker cannot run). Root;
+# about two minutes once the roots are cached (/var/cache/sockmode-deb).
+test-deb: deb
+	bash tests/package/t_deb.sh "$(CURDIR)/$(B)"
+	bash tests/package/t_ansible.sh "$(CURDIR)/$(B)"
+	bash tests/package/t_containers.sh "$(CURDIR)/$(B)"
+	bash tests/package/t_systemd.sh "$(CURDIR)/$(B)"
 
 # The checkers, after make test (its logs feed the summary).
 check: all $(TOOLS) $(B)/tests/unit
@@ -149,14 +178,14 @@ clean:
 # PREFIX and DESTDIR as usual; ldconfig only for a real install, so that
 # LD_PRELOAD=libsockmode.so works by name.
 install: all
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/bin \
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PREFIX)/bin \
 		$(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/man/man5 \
 		$(DESTDIR)$(PREFIX)/share/man/man7 \
 		$(DESTDIR)$(PREFIX)/share/doc/sockmode
-	install -m 0644 $(B)/libsockmode.so $(DESTDIR)$(PREFIX)/lib/
+	install -m 0644 $(B)/libsockmode.so $(DESTDIR)$(LIBDIR)/
 	install -m 0755 $(B)/sockmode $(DESTDIR)$(PREFIX)/bin/
-	for m in $(wildcard man/*.[157]); do \
+	for m in $(MAN); do \
 		install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/; \
 	done
 	install -m 0644 sockmode.conf.example README.md bench/RESULTS.md \
@@ -164,7 +193,7 @@ install: all
 	if [ -z "$(DESTDIR)" ]; then ldconfig; fi
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/lib/libsockmode.so \
+	rm -f $(DESTDIR)$(LIBDIR)/libsockmode.so \
 		$(DESTDIR)$(PREFIX)/bin/sockmode
 	for m in $(notdir $(wildcard man/*.[157])); do \
 		rm -f $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$$m; \

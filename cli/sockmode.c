@@ -21,7 +21,7 @@
 #include "why.h"
 
 #ifndef SOCKMODE_VERSION
-#define SOCKMODE_VERSION "0.1"
+#define SOCKMODE_VERSION "unknown"	/* make passes debian/changelog's */
 #endif
 
 static const char usage[] =

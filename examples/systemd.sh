@@ -3,8 +3,10 @@
 #
 #   examples/systemd/legacy-daemon.service                   a sample unit
 #   examples/systemd/legacy-daemon.service.d/sockmode.conf   the drop-in
+#   examples/systemd/hardened.conf      hardening that keeps sockmode working
 #
-# 1. 'systemd-analyze verify' on the unit with its drop-in, when it can
+# 1. 'systemd-analyze verify' on the unit with its drop-in (and with
+#    hardened.conf as a second one), when it can
 #    run here (it is tried first on a known-good unit; any message on our
 #    files counts as a failure, since verify reports most mistakes as
 #    warnings with exit status 0).
@@ -27,10 +29,12 @@ use_build "${1:-}"
 lib=$build/libsockmode.so
 unit=$here/systemd/legacy-daemon.service
 dropin=$here/systemd/legacy-daemon.service.d/sockmode.conf
+hardened=$here/systemd/hardened.conf
 need_root "the clients become www-data, nobody"
 [ -r "$lib" ] || die "no $lib (run make)"
 [ -r "$unit" ] || die "no $unit"
 [ -r "$dropin" ] || die "no $dropin"
+[ -r "$hardened" ] || die "no $hardened"
 need_openbsd_nc
 need_user www-data
 
@@ -63,7 +67,10 @@ syntax() {
 		      "RuntimeDirectoryMode RuntimeDirectoryPreserve UMask " \
 		      "PIDFile TimeoutStartSec TimeoutStopSec KillMode " \
 		      "StandardInput StandardOutput StandardError " \
-		      "DynamicUser NoNewPrivileges", k)
+		      "DynamicUser NoNewPrivileges ProtectSystem ProtectHome " \
+		      "PrivateTmp NoExecPaths ExecPaths " \
+		      "RestrictAddressFamilies SystemCallFilter " \
+		      "SystemCallErrorNumber", k)
 		for (i in k) key["Service", k[i]] = 1
 		split("WantedBy RequiredBy Alias Also", k)
 		for (i in k) key["Install", k[i]] = 1
@@ -106,6 +113,12 @@ else
 	else
 		verify "$unit" || die "systemd-analyze verify $unit (with its drop-in)"
 		echo "   $unit with its drop-in: clean"
+		mkdir -p "$tmp/hardened/legacy-daemon.service.d"
+		cp "$unit" "$tmp/hardened/"
+		cp "$dropin" "$hardened" "$tmp/hardened/legacy-daemon.service.d/"
+		verify "$tmp/hardened/legacy-daemon.service" ||
+			die "systemd-analyze verify with the drop-in and $hardened"
+		echo "   the same with hardened.conf as a second drop-in: clean"
 		# A broken drop-in must be caught: verify only warns, with exit 0.
 		mkdir -p "$tmp/broken/legacy-daemon.service.d"
 		cp "$unit" "$tmp/broken/"
@@ -119,8 +132,8 @@ else
 fi
 
 echo "== syntax check (comments, [Section], Key=Value)"
-syntax "$unit" "$dropin" || die "syntax of $unit or $dropin"
-echo "   both files: clean"
+syntax "$unit" "$dropin" "$hardened" || die "syntax of $unit, $dropin or $hardened"
+echo "   the three files: clean"
 printf '[Service]\nEnvironment=SOCKMODE_MODE=0660\nthis is not a setting\n' \
 	>"$tmp/broken.conf"
 if syntax "$tmp/broken.conf" >/dev/null; then

@@ -9,6 +9,8 @@ set -eu
 pkgs="gcc make libc6-dev libcunit1-dev netcat-openbsd socat acl python3
 util-linux mount golang-go strace nginx-light fcgiwrap nodejs curl
 python3-uvicorn"
+# make test-deb: building and checking the package, a fresh root, Ansible.
+pkgs="$pkgs dpkg-dev debhelper lintian mmdebstrap ansible"
 [ $# -gt 0 ] && pkgs="$pkgs $*"
 
 missing=""

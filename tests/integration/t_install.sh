@@ -36,3 +36,26 @@ test_install_for_real_bare_name_works() {
 		fail "uninstall left files behind"
 	fi
 }
+
+# One version, written once (debian/changelog): the command, the installed
+# man pages' .TH lines and the package (tests/package/in-root.sh) show it.
+test_one_version_from_the_changelog() {
+	local v m th
+	if command -v dpkg-parsechangelog >/dev/null; then
+		v=$(dpkg-parsechangelog -l "$REPO/debian/changelog" -SVersion)
+	else
+		v=$(sed -n '1s/^sockmode (\([^)]*\)).*/\1/p' "$REPO/debian/changelog")
+	fi
+	[ -n "$v" ] || fail "no version in debian/changelog"
+	make -s -C "$REPO" install DESTDIR="$T/dest" >/dev/null
+	assert_eq "sockmode --version" "sockmode $v" \
+		"$("$T/dest/usr/local/bin/sockmode" --version)"
+	for m in "$T"/dest/usr/local/share/man/man?/*; do
+		th=$(grep '^\.TH ' "$m")
+		case $th in
+		*"\"sockmode $v\""*) ;;
+		*) fail "${m##*/}: $th (not sockmode $v)" ;;
+		esac
+	done
+	if [ -z "${m:-}" ] || [ ! -f "$m" ]; then fail "no man page installed"; fi
+}
