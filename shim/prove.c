@@ -122,7 +122,9 @@ int sm_prove_newborn(int fd, const struct stat *st, int born_closed,
 		     const struct timespec *born_after)
 {
 	struct statx stx;
-	if (st->st_nlink != 1 || st->st_uid != sm_fsuid() ||
+	/* No second link; none at all once another name was renamed
+	 * over it since it was opened: still ours, and harmless. */
+	if (st->st_nlink > 1 || st->st_uid != sm_fsuid() ||
 	    (born_closed && (st->st_mode & 07777) != 0))
 		goto no;
 	if (syscall(SYS_statx, fd, "", AT_EMPTY_PATH | AT_STATX_SYNC_AS_STAT,

@@ -29,7 +29,9 @@ int sm_prove_bound(ino_t sock_ino, const struct stat *st);
  * Nonzero when the file open as fd (st its fstat) is surely the one a
  * bind just created and not an older file that shares its inode number as
  * far as sock_diag can tell (it reports 32 bits; tmpfs hands out
- * duplicates once its counter wraps): a single link, owned by the fsuid
+ * duplicates once its counter wraps): no second link (none at all is
+ * ours too: another name renamed over it since it was opened), owned by
+ * the fsuid
  * that bound it, still mode 0 when it was born closed, and born (statx
  * btime, where the file system records it) no earlier than born_after,
  * a CLOCK_REALTIME_COARSE reading taken before the bind. Else zero with

@@ -185,8 +185,8 @@ races_swap() {
 	races_start_attacker "$TOOLS/swapper" "$T/ww/s" "$kind" "$T/victim" \
 		30 "$T/stop"
 	"$@" SOCKMODE_MODE=0666 SOCKMODE_OWNER=nobody EXPECT_MODE=0666 \
-		EXPECT_UID=65534 NOADMIN=$noadmin -- "$TOOLS/bindloop" \
-		"$T/ww/s" "$n" "$secs" "$type" "$T/victim" \
+		EXPECT_UID=65534 NOADMIN=$noadmin MIN_OK=100 -- \
+		"$TOOLS/bindloop" "$T/ww/s" "$n" "$secs" "$type" "$T/victim" \
 		>"$T/server.out" 2>"$T/server.err"
 	races_stop_attacker
 	note "server: $(cat "$T/server.out")"
