@@ -13,11 +13,14 @@
 
 /*
  * What a private-umask child does and what it found out. The child runs
- * in our memory (CLONE_VM) and our descriptor table (CLONE_FILES) but
- * with its own copy of the fs_struct (no CLONE_FS), so its umask() is
- * seen by nobody else: neither by threads glibc knows about nor by those
- * it does not (raw clone() threads of Go runtimes, JITs, sandboxes),
- * whatever __libc_single_threaded says.
+ * in our memory (CLONE_VM), with a copy of our descriptor table (the
+ * same sockets: a bind there binds ours) and its own copy of the
+ * fs_struct (no CLONE_FS), so its umask() is seen by nobody else: neither
+ * by threads glibc knows about nor by those it does not (raw clone()
+ * threads of Go runtimes, JITs, sandboxes), whatever
+ * __libc_single_threaded says. CLONE_VM|CLONE_VFORK alone is vfork()'s
+ * shape, which valgrind also runs (as a fork: the bind's result comes
+ * back in the exit status too, not only in memory).
  */
 struct private_job {
 	sm_bind_fn *real_bind;	/* NULL: only read the umask */
@@ -39,32 +42,33 @@ static int private_child(void *arg)
 	struct private_job *job = arg;
 
 	job->mask = umask(0777);
-	if (job->real_bind) {
-		job->rc = job->real_bind(job->fd, job->addr, job->len);
-		job->err = job->rc < 0 ? errno : 0;
-	}
-	return 0;
+	if (!job->real_bind)
+		return 0;
+	job->rc = job->real_bind(job->fd, job->addr, job->len);
+	job->err = job->rc < 0 ? errno : 0;
+	return job->err & 0xff;	/* an errno fits */
 }
 
 /*
- * Runs job in a child that shares our memory and descriptors but has a
- * private umask (see struct private_job); the calling thread waits for
- * it (CLONE_VFORK), the others run on. Returns 0, or -1 with errno when
- * no such child can be made (EPERM under a seccomp profile, EAGAIN).
- * Allocation-free and lock-free: the stack is this frame's.
+ * Runs job in a child that shares our memory but has a private umask
+ * (see struct private_job); the calling thread waits for it
+ * (CLONE_VFORK), the others run on. Returns the child's exit status
+ * (the bind's errno, or 0), or -1 with errno when no such child can be
+ * made (EPERM under a seccomp profile, EAGAIN). Allocation-free and
+ * lock-free: the stack is this frame's.
  */
 __attribute__((noinline)) static int run_private(struct private_job *job)
 {
 	char stack[SM_PRIVATE_STACK] __attribute__((aligned(16)));
 	sigset_t all, old;
-	int pid, status, err = 0;
+	int pid, status = 0, err = 0;
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	/* No termination signal: a "clone child", invisible to the
 	 * program's wait() and SIGCHLD; reaped here with __WCLONE. */
 	pid = clone(private_child, stack + sizeof stack,
-		    CLONE_VM | CLONE_FILES | CLONE_VFORK, job);
+		    CLONE_VM | CLONE_VFORK, job);
 	if (pid < 0)
 		err = errno;
 	else
@@ -75,7 +79,7 @@ __attribute__((noinline)) static int run_private(struct private_job *job)
 		errno = err;
 		return -1;
 	}
-	return 0;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : EINTR;
 }
 
 /* The Umask: line of /proc/thread-self/status (Linux >= 4.7), or -1
@@ -132,14 +136,14 @@ static int bind_under_umask(sm_bind_fn *real_bind, int fd,
 			    int refused, struct sm_born *out)
 {
 	struct private_job job = { real_bind, fd, addr, len, -1, 0, 0 };
+	int err = run_private(&job);
 
-	if (run_private(&job) < 0) {
+	if (err < 0) {
 		out->guard_err = out->err = refused;
 		return out->rc = -1;
 	}
-	out->rc = job.rc;
-	out->err = job.err;
-	return out->rc;
+	out->err = err;
+	return out->rc = err ? -1 : 0;
 }
 
 int sm_born_bind(sm_bind_fn *real_bind, int fd, const struct sockaddr *addr,

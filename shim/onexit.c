@@ -77,6 +77,7 @@ int sm_onexit_remember(const char *path, const struct stat *st)
 	s->ino = st->st_ino;
 	/* The proof's descriptor is still open: st's inode number cannot
 	 * be another file's, so finding it by name proves the entry. */
+	w.why[0] = '\0';
 	if (sm_abs_path(path, s->path, sizeof s->path) < 0 ||
 	    find_entry(s, 0, &w) < 0) {
 		sm_log(SM_LOG_INFO, "%s: remove=exit: %s; it will not be "

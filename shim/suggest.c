@@ -5,9 +5,11 @@
 
 #define SUGGEST_MAX 32	/* longer words are nobody's misspelling of a key */
 
-static char lower(char c)
+static unsigned char lower(char c)
 {
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+	unsigned char u = (unsigned char)c;
+
+	return u >= 'A' && u <= 'Z' ? (unsigned char)(u | 0x20) : u;
 }
 
 static unsigned min3(unsigned a, unsigned b, unsigned c)
