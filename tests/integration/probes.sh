@@ -9,6 +9,10 @@
 #                 processes (process_vm_readv or /proc/PID/mem), as the
 #                 seccomp supervisor must
 #   root_mount    / is a mount point (not a plain chroot)
+#   child_fds     a process may take a descriptor of another of its
+#                 user's processes (pidfd_getfd), as the seccomp
+#                 supervisor must; every test that runs the supervisor
+#                 needs it (needs_supervisor_marks)
 
 # The reason printed for a missing FEATURE.
 declare -A PROBE_WHY=(
@@ -16,6 +20,7 @@ declare -A PROBE_WHY=(
 	[net_admin]="needs CAP_NET_ADMIN and SIOCUNIXFILE (docker run --cap-add NET_ADMIN)"
 	[child_memory]="needs to read another process's memory, refused here (docker run --cap-add SYS_PTRACE)"
 	[root_mount]="needs / to be a mount point (a chroot: unshare -m and bind-mount the root onto itself)"
+	[child_fds]="needs pidfd_getfd(2) for the seccomp supervisor, refused here (docker run --cap-add SYS_PTRACE)"
 )
 declare -A PROBE_HAVE=()
 
@@ -75,6 +80,44 @@ if not ok:
 os.kill(pid, signal.SIGKILL); os.waitpid(pid, 0)
 sys.exit(0 if ok else 1)
 PY
+}
+
+# probe_child_fds: 0 when a parent can take a descriptor of its child
+# with pidfd_getfd(2) (Docker's default seccomp profile refuses it).
+probe_child_fds() {
+	"$PY" - 2>/dev/null <<'PY'
+import ctypes, os, signal, sys
+r, w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.close(r); os.write(w, b"x"); signal.pause(); os._exit(0)
+os.close(w); os.read(r, 1)
+libc = ctypes.CDLL(None, use_errno=True)
+ok = False
+try:
+    pfd = os.pidfd_open(pid)
+    fd = libc.syscall(438, pfd, 1, 0)   # pidfd_getfd(pidfd, 1, 0)
+    ok = fd >= 0
+    if ok:
+        os.close(fd)
+    os.close(pfd)
+except OSError:
+    pass
+os.kill(pid, signal.SIGKILL); os.waitpid(pid, 0)
+sys.exit(0 if ok else 1)
+PY
+}
+
+# needs_supervisor_marks: every test whose body runs the seccomp
+# supervisor (sc, SC_BIN, the sc_* helpers, --via=seccomp|auto) needs
+# child_fds.
+needs_supervisor_marks() {
+	local t
+	for t in $(declare -F | awk '$3 ~ /^test_/ {print $3}'); do
+		declare -f "$t" | grep -qE '(^|[^a-z_])(sc|cwd_sc|sc_[a-z_]+)( |$)|SC_BIN|via=seccomp|via=auto' &&
+			needs child_fds "$t"
+	done
+	return 0
 }
 
 # probe_root_mount: 0 when / is a mount point of this mount namespace.

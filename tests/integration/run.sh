@@ -62,6 +62,7 @@ for f in "$HERE"/t_*.sh; do
 done
 # shellcheck source=tests/integration/probes.sh
 . "$HERE/probes.sh"
+needs_supervisor_marks
 probe_features
 
 # show_log FILE: prints FILE indented, at most LOG_LINES lines of it (the
