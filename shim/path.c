@@ -153,8 +153,11 @@ int sm_fd_name(int fd, char *out, size_t size)
 		return -1;
 	}
 	out[n] = '\0';
-	/* Removed since ("... (deleted)"), or no name in our root. */
-	if (out[0] != '/' || (fstat(fd, &st) == 0 && st.st_nlink == 0)) {
+	/* No name in our root; or removed since: the kernel then appends
+	 * " (deleted)", which a live file may also end with (fstat says). */
+	if (out[0] != '/' ||
+	    ((size_t)n > 10 && memcmp(out + n - 10, " (deleted)", 10) == 0 &&
+	     fstat(fd, &st) == 0 && st.st_nlink == 0)) {
 		errno = ENOENT;
 		return -1;
 	}
