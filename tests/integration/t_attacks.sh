@@ -104,7 +104,7 @@ test_attack_unshared_descriptor_table() {
 # single-threaded. The thread must never see another umask.
 test_attack_umask_seen_by_raw_thread() {
 	shim SOCKMODE_OWNER=nobody EXPECT_MODE=0755 -- "$TOOLS/rawthread" \
-		"$T/a" 20000 5 \
+		"$T/a" 2000 50 \
 		>"$T/out" 2>"$T/err" || fail "rawthread: $(cat "$T/out" "$T/err")"
 	note "owner only: $(cat "$T/out")"
 	[ "$(field binds "$T/out")" -ge 1000 ] || fail "too few binds"
@@ -119,7 +119,7 @@ test_attack_umask_seen_by_raw_thread() {
 	chown 12345:12345 "$T/u"
 	shim SOCKMODE_MODE=0600 FSUID=12345 EXPECT_MODE=0600 -- \
 		"$TOOLS/rawthread" "$T/u/a" \
-		20000 5 >"$T/out" 2>"$T/err" ||
+		2000 50 >"$T/out" 2>"$T/err" ||
 		fail "rawthread: $(cat "$T/out" "$T/err")"
 	note "fallback: $(cat "$T/out")"
 	[ "$(field binds "$T/out")" -ge 1000 ] || fail "too few binds"
@@ -138,7 +138,7 @@ test_attack_umask_seen_by_raw_thread() {
 test_attack_address_rewritten_during_bind() {
 	mkdir "$T/ok" "$T/no"
 	shim SOCKMODE_MODE=0666 SOCKMODE_MATCH="$T/ok/*" -- "$TOOLS/flipbind" \
-		"$T/ok/s" "$T/no/s" 20000 5 >"$T/out" 2>"$T/err" ||
+		"$T/ok/s" "$T/no/s" 3000 100 >"$T/out" 2>"$T/err" ||
 		fail "flipbind: $(cat "$T/out" "$T/err")"
 	note "$(cat "$T/out")"
 	[ "$(field ok "$T/out")" -ge 1000 ] || fail "too few binds succeeded"
