@@ -354,14 +354,18 @@ int sm_apply(sm_bind_fn *real_bind, const struct sm_policy *pol,
 		errno = resource_errno(err) ? err : EACCES;
 		return close_walked(walked, -1);
 	}
-	if (walked >= 0 && !in_walked_dir(walked, &t) &&
-	    !failed(&o, "its directory was swapped for a symlink during the "
-		    "bind (the socket is not in the directory made)"))
+	/* The file is not where the rule was decided for: not even
+	 * on_error=warn gives it that rule (it stays as closed as born). */
+	if (walked >= 0 && !in_walked_dir(walked, &t)) {
+		failed(&o, "its directory was swapped for a symlink during the "
+		       "bind (the socket is not in the directory made)");
 		goto done;
+	}
 	if (pol && !sm_policy_settled(pol, d) &&
-	    !decided_right(pol, d, &t, why, sizeof why) &&
-	    !failed(&o, why))
+	    !decided_right(pol, d, &t, why, sizeof why)) {
+		failed(&o, why);
 		goto done;
+	}
 
 	if (rule->keys & (SM_HAS_MODE | SM_HAS_UMASK))
 		mode = rule->mode;

@@ -8,15 +8,18 @@
 # counts (result:). Sourced by run.sh.
 # shellcheck disable=SC2154 # T, TOOLS, HERE, PRELOAD come from run.sh
 
-# attacks_rules_swap CAPS [RUNNER]: two rules, "$T/vdir/* mode=0600" then
+# attacks_rules_swap CAPS [RUNNER [warn]]: two rules, "$T/vdir/* mode=0600" then
 # "* mode=0666"; nobody keeps exchanging $T/ww/d, where a root server
 # binds s, with a symlink to $T/vdir (root's). Whichever rule the
 # lookup chose, the file must get the rule of the directory the kernel
 # really made it in: 0600 in $T/vdir, 0666 elsewhere. CAPS as for
 # races_swap.
 attacks_rules_swap() {
-	local noadmin=0 runner=${2:-shim} tries ok landed f
+	local noadmin=0 runner=${2:-shim} tries ok landed f warn=()
 	[ "$1" = noadmin ] && noadmin=1
+	# With on_error=warn a bind that landed where the rule was not
+	# decided is kept, but as it was born: mode 0, never the other rule.
+	[ "${3:-}" = warn ] && warn=(SOCKMODE_ON_ERROR=warn CLOSED_OK=1)
 	mkdir -p "$T/ww/d" "$T/vdir"
 	chmod 0777 "$T/ww" "$T/ww/d"
 	chown nobody "$T/ww/d"
@@ -24,7 +27,7 @@ attacks_rules_swap() {
 	races_start_attacker "$TOOLS/swapper" "$T/ww/d" parent "$T/vdir" \
 		30 "$T/stop"
 	"$runner" SOCKMODE_CONFIG="$T/rules.conf" SOCKMODE_LOG=quiet \
-		EXPECT_MODE=0666 EXPECT_UID=0 EXPECT_IN="$T/vdir" \
+		"${warn[@]}" EXPECT_MODE=0666 EXPECT_UID=0 EXPECT_IN="$T/vdir" \
 		EXPECT_IN_MODE=0600 NOADMIN=$noadmin -- "$TOOLS/bindloop" \
 		"$T/ww/d/s" 2000 60 dgram >"$T/server.out" 2>"$T/server.err"
 	races_stop_attacker
@@ -60,6 +63,10 @@ test_attack_rule_decided_on_another_lookup() {
 
 test_attack_rule_decided_on_another_lookup_noadmin() {
 	attacks_rules_swap noadmin
+}
+
+test_attack_rule_decided_on_another_lookup_warn() {
+	attacks_rules_swap all shim warn
 }
 
 # A thread with its own descriptor table (unshare(CLONE_FILES)) binds
