@@ -34,14 +34,19 @@ static int watchdir, watched = -1, server = -1;
 static int make_watched(const char *name, int live)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), tries = 0, rc;
 
 	/* A short name first: NAME may not fit behind /proc/self/fd/N/. */
 	snprintf(a.sun_path, sizeof a.sun_path, "/proc/self/fd/%d/.w",
 		 watchdir);
-	unlinkat(watchdir, ".w", 0);
-	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof a) < 0 ||
-	    listen(s, 1) < 0 ||
+	/* The directory may be named ww/d (a rule's) while the library
+	 * decides and ww/e once the kernel made the file: the library then
+	 * refuses (EACCES, the rule no longer fits) and removes it. Again. */
+	do {
+		unlinkat(watchdir, ".w", 0);
+		rc = s < 0 ? -1 : bind(s, (struct sockaddr *)&a, sizeof a);
+	} while (rc < 0 && errno == EACCES && ++tries < 1000);
+	if (rc < 0 || listen(s, 1) < 0 ||
 	    renameat(watchdir, ".w", watchdir, name) < 0) {
 		perror("staleloop: the watched socket");
 		return -1;

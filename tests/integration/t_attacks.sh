@@ -264,3 +264,7 @@ test_supervisor_with_the_library_preloaded() {
 	assert_eq "supervised bind" "$T/s rc=0 errno=0" "$out"
 	assert_eq "mode (the command's -m)" 660 "$(mode_of "$T/s")"
 }
+
+# unshare(2) of any kind is refused without CAP_SYS_ADMIN by Docker's
+# default seccomp profile.
+needs sys_admin test_attack_unshared_descriptor_table

@@ -293,3 +293,7 @@ sockmode: warning: rules 6 to 7 can never match: rule 5 (*) [$T/r.conf:5] before
 	sm --check -c "$HERE/../../sockmode.conf.example" >/dev/null 2>"$T/err"
 	[ ! -s "$T/err" ] || fail "warnings for the example: $(cat "$T/err")"
 }
+
+# What a default Docker container withholds (probes.sh).
+needs sys_admin test_cli_library_not_loadable test_cli_no_config
+needs child_fds test_cli_warns_static_and_setuid
