@@ -9,6 +9,10 @@
 #                 processes (process_vm_readv or /proc/PID/mem), as the
 #                 seccomp supervisor must
 #   root_mount    / is a mount point (not a plain chroot)
+#   userns        an unprivileged user may make a user namespace (the
+#                 kernel refuses it inside a chroot)
+#   tmp_on_root   /tmp is on the root file system (a bind mount of /
+#                 then shows what the tests put in /tmp)
 #   child_fds     a process may take a descriptor of another of its
 #                 user's processes (pidfd_getfd), as the seccomp
 #                 supervisor must; every test that runs the supervisor
@@ -20,6 +24,8 @@ declare -A PROBE_WHY=(
 	[net_admin]="needs CAP_NET_ADMIN and SIOCUNIXFILE (docker run --cap-add NET_ADMIN)"
 	[child_memory]="needs to read another process's memory, refused here (docker run --cap-add SYS_PTRACE)"
 	[root_mount]="needs / to be a mount point (a chroot: unshare -m and bind-mount the root onto itself)"
+	[userns]="needs user namespaces for unprivileged users (refused inside a chroot, or by kernel.unprivileged_userns_clone)"
+	[tmp_on_root]="needs /tmp on the root file system (here it is a mount of its own)"
 	[child_fds]="needs pidfd_getfd(2) for the seccomp supervisor, refused here (docker run --cap-add SYS_PTRACE)"
 )
 declare -A PROBE_HAVE=()
@@ -118,6 +124,17 @@ needs_supervisor_marks() {
 			needs child_fds "$t"
 	done
 	return 0
+}
+
+# probe_userns: 0 when nobody can make a user namespace.
+probe_userns() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups unshare -U true \
+		2>/dev/null
+}
+
+# probe_tmp_on_root: 0 when /tmp is on the file system mounted at /.
+probe_tmp_on_root() {
+	[ "$(stat -c %m /tmp 2>/dev/null)" = / ]
 }
 
 # probe_root_mount: 0 when / is a mount point of this mount namespace.

@@ -213,16 +213,20 @@ path rc=0 errno=sentinel-kept" "$out"
 }
 
 # with_etc_conf LINE CMD...: runs CMD in a private mount namespace whose
-# /etc (an overlay on the real one) holds a sockmode.conf with LINE.
+# /etc (an overlay on the real one) holds a sockmode.conf with LINE. The
+# overlay's upper layer is a tmpfs of its own: an upper directory on the
+# overlayfs root of a container is refused.
 with_etc_conf() {
 	local line=$1
 	shift
-	mkdir -p "$T/etc-up" "$T/etc-work"
+	mkdir -p "$T/etc-layer"
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare -m sh -c 'mount --make-rprivate / &&
-		mount -t overlay sockmode-etc -o "lowerdir=/etc,upperdir=$1,workdir=$2" /etc &&
-		printf "%s\n" "$3" >/etc/sockmode.conf && shift 3 && "$@"' \
-		sh "$T/etc-up" "$T/etc-work" "$line" "$@"
+		mount -t tmpfs sockmode-etc-layer "$1" &&
+		mkdir "$1/up" "$1/work" &&
+		mount -t overlay sockmode-etc -o "lowerdir=/etc,upperdir=$1/up,workdir=$1/work" /etc &&
+		printf "%s\n" "$2" >/etc/sockmode.conf && shift 2 && "$@"' \
+		sh "$T/etc-layer" "$line" "$@"
 }
 
 # One typo in /etc/sockmode.conf stops every run, and the message names

@@ -230,3 +230,8 @@ test_seccomp_exec_keeps_the_program_name() {
 		stop_bg srv
 	done
 }
+
+# What a chroot (fresh.sh) or a locked-down kernel withholds (probes.sh).
+needs userns test_seccomp_userns_capabilities_count_for_nothing \
+	test_seccomp_netns_proof
+needs tmp_on_root test_seccomp_chroot_into_bind_mount_of_root
