@@ -42,7 +42,11 @@ static int make_watched(const char *name, int live)
 	/* The directory may be named ww/d (a rule's) while the library
 	 * decides and ww/e once the kernel made the file: the library then
 	 * refuses (EACCES, the rule no longer fits) and removes it. Again. */
-	do {
+	do {	/* a new socket each time: the refused one is bound */
+		if (tries && s >= 0) {
+			close(s);
+			s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		}
 		unlinkat(watchdir, ".w", 0);
 		rc = s < 0 ? -1 : bind(s, (struct sockaddr *)&a, sizeof a);
 	} while (rc < 0 && errno == EACCES && ++tries < 1000);
