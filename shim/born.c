@@ -20,14 +20,13 @@
  * threads of Go runtimes, JITs, sandboxes), whatever
  * __libc_single_threaded says. CLONE_VM|CLONE_VFORK alone is vfork()'s
  * shape, which valgrind also runs (as a fork: the bind's result comes
- * back in the exit status too, not only in memory).
+ * back in the exit status, not in memory).
  */
 struct private_job {
 	sm_bind_fn *real_bind;	/* NULL: only read the umask */
 	int fd;
 	const struct sockaddr *addr;
 	socklen_t len;
-	int rc, err;		/* the bind's result */
 	mode_t mask;		/* the umask found */
 };
 
@@ -44,9 +43,10 @@ static int private_child(void *arg)
 	job->mask = umask(0777);
 	if (!job->real_bind)
 		return 0;
-	job->rc = job->real_bind(job->fd, job->addr, job->len);
-	job->err = job->rc < 0 ? errno : 0;
-	return job->err & 0xff;	/* an errno fits */
+	/* The result comes back in the exit status alone (valgrind runs
+	 * the child in a copy of our memory). An errno fits. */
+	return job->real_bind(job->fd, job->addr, job->len) < 0 ?
+	       errno & 0xff : 0;
 }
 
 /*
@@ -135,7 +135,7 @@ static int bind_under_umask(sm_bind_fn *real_bind, int fd,
 			    const struct sockaddr *addr, socklen_t len,
 			    int refused, struct sm_born *out)
 {
-	struct private_job job = { real_bind, fd, addr, len, -1, 0, 0 };
+	struct private_job job = { real_bind, fd, addr, len, 0 };
 	int err = run_private(&job);
 
 	if (err < 0) {
